@@ -17,6 +17,8 @@ int TopCommand(Args args);
 int DiffCommand(Args args);
 int FlameCommand(Args args);
 int CollapseCommand(Args args);
+int ServeCommand(Args args);
+int RunCommand(Args args);
 
 }  // namespace autoprof::cli
 

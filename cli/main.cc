@@ -22,6 +22,8 @@ constexpr Subcommand kSubcommands[] = {
     {"diff", autoprof::cli::DiffCommand, "diff BASE NEW [-n N] [--normalize] [--json]"},
     {"flame", autoprof::cli::FlameCommand, "flame FILE [--diff-base BASE] -o OUT.html"},
     {"collapse", autoprof::cli::CollapseCommand, "collapse FILE"},
+    {"serve", autoprof::cli::ServeCommand, "serve [--data DIR] [--listen ADDR] [--token T]"},
+    {"run", autoprof::cli::RunCommand, "run [--app NAME] [-- ENV=VAL...] -- PROGRAM ARGS..."},
 };
 
 void PrintUsage(FILE* out) {
