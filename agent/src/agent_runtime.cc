@@ -112,8 +112,10 @@ void AgentRuntime::Tick(CgroupSnapshot& previous) {
                       .memory = u.memory_fraction.number(),
                       .throttle = u.throttled_fraction.number()};
   if (now.cpu.limit_cores.is_unlimited()) {
-    WarnOnce("no-cpu-limit", "no CPU limit; measuring CPU against the " +
-                                 std::to_string(now.cpu.effective_cores) + " CPUs this process may use");
+    char cores[32];
+    std::snprintf(cores, sizeof cores, "%g", now.cpu.effective_cores);
+    WarnOnce("no-cpu-limit", std::string("no CPU limit; measuring CPU against the ") + cores +
+                                 " CPUs this process may use");
   }
   std::optional<int64_t> working_set = now.memory.working_set_bytes.number();
   if (u.memory_fraction.is_unlimited() && host_memory_ && working_set) {
