@@ -210,8 +210,19 @@ std::vector<ElfFrame> ElfFile::State::DwarfFrames(uint64_t address) {
   Dwarf_Files* files = nullptr;
   size_t nfiles = 0;
   if (dwarf_getsrcfiles(cudie, &files, &nfiles) != 0) files = nullptr;
+  // dwarf_getscopes follows an inlined instance with its abstract definition's
+  // scopes; the concrete chain of callers comes from dwarf_getscopes_die on the
+  // innermost scope (as eu-addr2line -i does).
+  Dwarf_Die* found = nullptr;
+  int n = dwarf_getscopes(cudie, address - bias, &found);
+  if (n <= 0) {
+    free(found);
+    return frames;
+  }
+  Dwarf_Die innermost = found[0];
+  free(found);
   Dwarf_Die* scopes = nullptr;
-  int n = dwarf_getscopes(cudie, address - bias, &scopes);
+  n = dwarf_getscopes_die(&innermost, &scopes);
   for (int i = 0; i < n; ++i) {
     Dwarf_Die* die = &scopes[i];
     int tag = dwarf_tag(die);
