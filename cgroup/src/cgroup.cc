@@ -77,7 +77,7 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   }
 }
 
-Chain MakeChain(const std::string& prefix, const Hierarchy& h,
+Chain MakeChain(const std::string& prefix, bool keep_open, const Hierarchy& h,
                 std::initializer_list<const char*> names) {
   Chain chain;
   chain.present = h.present;
@@ -88,7 +88,7 @@ Chain MakeChain(const std::string& prefix, const Hierarchy& h,
     level.in_mount = std::string(h.InMount(i));
     size_t slot = 0;
     for (const char* name : names) {
-      if (name != nullptr) level.files[slot] = CgroupFile(prefix + level.dir + "/" + name);
+      if (name != nullptr) level.files[slot] = CgroupFile(prefix + level.dir + "/" + name, keep_open);
       ++slot;
     }
     chain.levels.push_back(std::move(level));
@@ -154,18 +154,18 @@ struct Cgroup::State {
   void ApplyLayout(const Layout& layout) {
     version = layout.version;
     if (layout.cpu.v2) {
-      cpu = MakeChain(prefix, layout.cpu, {"cpu.max", nullptr, "cpu.stat"});
+      cpu = MakeChain(prefix, options.keep_files_open, layout.cpu, {"cpu.max", nullptr, "cpu.stat"});
     } else {
-      cpu = MakeChain(prefix, layout.cpu, {"cpu.cfs_quota_us", "cpu.cfs_period_us", "cpu.stat"});
+      cpu = MakeChain(prefix, options.keep_files_open, layout.cpu, {"cpu.cfs_quota_us", "cpu.cfs_period_us", "cpu.stat"});
     }
-    cpuacct = MakeChain(prefix, layout.cpuacct, {"cpuacct.usage"});
+    cpuacct = MakeChain(prefix, options.keep_files_open, layout.cpuacct, {"cpuacct.usage"});
     if (layout.memory.v2) {
-      memory = MakeChain(prefix, layout.memory, {"memory.max", "memory.current", "memory.stat"});
+      memory = MakeChain(prefix, options.keep_files_open, layout.memory, {"memory.max", "memory.current", "memory.stat"});
     } else {
-      memory = MakeChain(prefix, layout.memory,
+      memory = MakeChain(prefix, options.keep_files_open, layout.memory,
                          {"memory.limit_in_bytes", "memory.usage_in_bytes", "memory.stat"});
     }
-    unified = MakeChain(prefix, layout.unified, {"cpu.pressure", "memory.pressure"});
+    unified = MakeChain(prefix, options.keep_files_open, layout.unified, {"cpu.pressure", "memory.pressure"});
   }
 
   Status Resolve(std::string_view text) {
@@ -443,7 +443,7 @@ Result<Cgroup> Cgroup::Open(CgroupOptions options) {
   }
   state->ReadCpuCount();
 
-  state->proc_cgroup = CgroupFile(prefix + "/proc/self/cgroup");
+  state->proc_cgroup = CgroupFile(prefix + "/proc/self/cgroup", state->options.keep_files_open);
   Result<std::string_view> text = state->proc_cgroup.Read(state->buffer);
   if (text.ok()) {
     AUTOPROF_RETURN_IF_ERROR(state->Resolve(*text));
