@@ -65,6 +65,15 @@ Parsed ProfileAt(const std::vector<uint64_t>& addresses, const std::string& maps
   return out;
 }
 
+// ProfileAt, symbolized by a new Symbolizer with `options`.
+Parsed Symbolized(const std::vector<uint64_t>& addresses, const std::string& maps,
+                  SymbolizerOptions options) {
+  Parsed parsed = ProfileAt(addresses, maps);
+  Symbolizer symbolizer(std::move(options));
+  symbolizer.Symbolize(&parsed.profile, parsed.inodes);
+  return parsed;
+}
+
 std::string SelfMaps() { return testing::ReadWholeFile("/proc/self/maps"); }
 
 struct Frame {
@@ -129,9 +138,7 @@ constexpr uint64_t kBase = 0x7e0000000000;
 
 TEST(Symbolizer, LiveProcessGivesDemangledNameMangledNameFileAndLine) {
   const auto address = reinterpret_cast<uint64_t>(&symtest::KnownFunction) + 4;
-  Parsed parsed = ProfileAt({address}, SelfMaps());
-  Symbolizer symbolizer(SymbolizerOptions::LiveProcess());
-  symbolizer.Symbolize(&parsed.profile, parsed.inodes);
+  Parsed parsed = Symbolized({address}, SelfMaps(), SymbolizerOptions::LiveProcess());
   std::vector<Frame> frames = FramesAt(parsed.profile, address);
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_EQ(frames[0].name, "symtest::KnownFunction(int)");
@@ -148,9 +155,7 @@ TEST(Symbolizer, LiveProcessGivesDemangledNameMangledNameFileAndLine) {
 #if defined(__x86_64__)
 TEST(Symbolizer, InlinedFramesComeInnermostFirstWithTheCallSiteLine) {
   const uint64_t address = symtest::OuterOfInlined();
-  Parsed parsed = ProfileAt({address}, SelfMaps());
-  Symbolizer symbolizer(SymbolizerOptions::LiveProcess());
-  symbolizer.Symbolize(&parsed.profile, parsed.inodes);
+  Parsed parsed = Symbolized({address}, SelfMaps(), SymbolizerOptions::LiveProcess());
   std::vector<Frame> frames = FramesAt(parsed.profile, address);
   ASSERT_EQ(frames.size(), 2u);
   // A static inline function has no linkage name: its name is scope-qualified.
@@ -164,9 +169,7 @@ TEST(Symbolizer, InlinedFramesComeInnermostFirstWithTheCallSiteLine) {
 TEST(Symbolizer, StrippedLibraryGetsDynsymNamesOnlyAndSaysSo) {
   // Debian's libstdc++ ships without .symtab or debug info.
   const auto address = reinterpret_cast<uint64_t>(&std::__throw_bad_alloc) + 1;
-  Parsed parsed = ProfileAt({address}, SelfMaps());
-  Symbolizer symbolizer(SymbolizerOptions::LiveProcess());
-  symbolizer.Symbolize(&parsed.profile, parsed.inodes);
+  Parsed parsed = Symbolized({address}, SelfMaps(), SymbolizerOptions::LiveProcess());
   std::vector<Frame> frames = FramesAt(parsed.profile, address);
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_EQ(frames[0].name, "std::__throw_bad_alloc()");
@@ -188,9 +191,7 @@ TEST(Symbolizer, NeverGivesANameBeyondTheSymbolsSize) {
   auto [start, size] = symbols["_ZN9sharedlib19HashInSharedLibraryEm"];
   std::vector<uint64_t> addresses;
   for (uint64_t a = start - 32; a < start + size + 256; ++a) addresses.push_back(kBase + a);
-  Parsed parsed = ProfileAt(addresses, MapsLine(kBase, stripped));
-  Symbolizer symbolizer(SymbolizerOptions::FilesOnDisk());
-  symbolizer.Symbolize(&parsed.profile, parsed.inodes);
+  Parsed parsed = Symbolized(addresses, MapsLine(kBase, stripped), SymbolizerOptions::FilesOnDisk());
   int named = 0;
   for (uint64_t a : addresses) {
     for (const Frame& f : FramesAt(parsed.profile, a)) {
@@ -212,9 +213,7 @@ TEST(Symbolizer, FindsASeparateDebugFileByBuildId) {
   std::string stripped = dir.File("cpu_workload"), debug = dir.File("cpu_workload.debug");
   ASSERT_EQ(RunCommand({"objcopy", "--only-keep-debug", CPU_WORKLOAD, debug}).exit_code, 0);
   ASSERT_EQ(RunCommand({"strip", "--strip-all", "-o", stripped, CPU_WORKLOAD}).exit_code, 0);
-  Parsed without = ProfileAt({address}, MapsLine(kBase, stripped));
-  Symbolizer plain(SymbolizerOptions::FilesOnDisk());
-  plain.Symbolize(&without.profile, without.inodes);
+  Parsed without = Symbolized({address}, MapsLine(kBase, stripped), SymbolizerOptions::FilesOnDisk());
   EXPECT_TRUE(FramesAt(without.profile, address).empty()) << "a stripped PIE has no such name";
   const std::string build_id = MappingOf(without.profile, address)->build_id;
   ASSERT_EQ(build_id.size(), 40u);
@@ -224,9 +223,7 @@ TEST(Symbolizer, FindsASeparateDebugFileByBuildId) {
                              build_id.substr(2) + ".debug"));
   SymbolizerOptions options = SymbolizerOptions::FilesOnDisk();
   options.debug_dirs = {dir.File("debug")};
-  Parsed with = ProfileAt({address}, MapsLine(kBase, stripped));
-  Symbolizer symbolizer(options);
-  symbolizer.Symbolize(&with.profile, with.inodes);
+  Parsed with = Symbolized({address}, MapsLine(kBase, stripped), options);
   std::vector<Frame> frames = FramesAt(with.profile, address);
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_EQ(frames[0].name, "hotwork::SpinInNamespace(unsigned long)");
@@ -247,16 +244,12 @@ TEST(Symbolizer, LiveModeReadsADeletedLibraryThroughMapFiles) {
   const std::string maps = SelfMaps();
   EXPECT_NE(maps.find(copy + " (deleted)"), std::string::npos);
 
-  Parsed live = ProfileAt({address}, maps);
-  Symbolizer symbolizer(SymbolizerOptions::LiveProcess());
-  symbolizer.Symbolize(&live.profile, live.inodes);
+  Parsed live = Symbolized({address}, maps, SymbolizerOptions::LiveProcess());
   std::vector<Frame> frames = FramesAt(live.profile, address);
   ASSERT_EQ(frames.size(), 1u);
   EXPECT_EQ(frames[0].name, "sharedlib::HashInSharedLibrary(unsigned long)");
 
-  Parsed disk = ProfileAt({address}, maps);
-  Symbolizer from_disk(SymbolizerOptions::FilesOnDisk());
-  from_disk.Symbolize(&disk.profile, disk.inodes);
+  Parsed disk = Symbolized({address}, maps, SymbolizerOptions::FilesOnDisk());
   EXPECT_TRUE(FramesAt(disk.profile, address).empty());
   EXPECT_FALSE(MappingOf(disk.profile, address)->has_functions);
   EXPECT_TRUE(HasComment(disk.profile, copy + " (deleted): not symbolized: cannot open"));
@@ -273,16 +266,12 @@ TEST(Symbolizer, OnDiskAFileReplacedSinceTheProfileIsNotUsed) {
   const uint64_t address = kBase + symbols["_ZN9sharedlib19HashInSharedLibraryEm"].first + 4;
   const std::string maps = MapsLine(kBase, lib, st.st_ino);
 
-  Parsed before = ProfileAt({address}, maps);
-  Symbolizer first(SymbolizerOptions::FilesOnDisk());
-  first.Symbolize(&before.profile, before.inodes);
+  Parsed before = Symbolized({address}, maps, SymbolizerOptions::FilesOnDisk());
   EXPECT_EQ(FramesAt(before.profile, address).size(), 1u) << "the original file is used";
 
   fs::copy_file(CPU_WORKLOAD, dir.File("new.so"));
   fs::rename(dir.File("new.so"), lib);  // a new inode under the same name
-  Parsed after = ProfileAt({address}, maps);
-  Symbolizer second(SymbolizerOptions::FilesOnDisk());
-  second.Symbolize(&after.profile, after.inodes);
+  Parsed after = Symbolized({address}, maps, SymbolizerOptions::FilesOnDisk());
   EXPECT_TRUE(FramesAt(after.profile, address).empty());
   EXPECT_TRUE(HasComment(after.profile, "replaced since the profile was taken"));
 }
@@ -297,9 +286,7 @@ TEST(Symbolizer, LiveModeSymbolizesTheVdso) {
   if (start == 0) GTEST_SKIP() << "this process has no vdso";
   std::vector<uint64_t> addresses;
   for (uint64_t a = start; a < end; a += 8) addresses.push_back(a);
-  Parsed parsed = ProfileAt(addresses, maps);
-  Symbolizer symbolizer(SymbolizerOptions::LiveProcess());
-  symbolizer.Symbolize(&parsed.profile, parsed.inodes);
+  Parsed parsed = Symbolized(addresses, maps, SymbolizerOptions::LiveProcess());
   std::set<std::string> names;
   for (const Function& f : parsed.profile.functions) names.insert(f.name);
   EXPECT_TRUE(names.count("__vdso_clock_gettime") || names.count("clock_gettime"))
