@@ -2,20 +2,23 @@
 
 namespace autoprof::viewer {
 
-// Until the analysis (Top, Merge, Diff) and the flame tree land in the profile
-// module, these endpoints say so: the server answers 501 with this reason.
+// Until the analysis Top lands in the profile module the endpoint says so: the
+// server answers 501 with this reason.
 Result<std::string> TopJson(const Profile&, size_t, const std::string&) {
-  return FailedPrecondition("top is not available in this build: the analysis module has not landed");
+  return FailedPrecondition("top is not available in this build: the analysis Top has not landed");
 }
 
-Result<std::string> FlameGraphJson(const Profile&, const std::string&) {
-  return FailedPrecondition(
-      "flamegraph is not available in this build: the flame tree has not landed");
+Result<std::string> FlameGraphJson(const Profile& profile, const FlameOptions& options) {
+  Result<FlameTree> tree = BuildFlameTree(profile, options);
+  if (!tree.ok()) return InvalidArgument(tree.status().message());
+  return FlameTreeToJson(*tree);
 }
 
-Result<std::string> DiffJson(const std::vector<Profile>&, const std::vector<Profile>&,
-                             Normalization, const std::string&) {
-  return FailedPrecondition("diff is not available in this build: the diff tree has not landed");
+Result<std::string> DiffJson(std::span<const Profile> base, std::span<const Profile> target,
+                             const DiffOptions& options) {
+  Result<DiffTree> tree = BuildDiffTree(base, target, options);
+  if (!tree.ok()) return InvalidArgument(tree.status().message());
+  return "{\"tree\":" + DiffTreeToJson(*tree) + "}";
 }
 
 }  // namespace autoprof::viewer

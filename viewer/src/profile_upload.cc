@@ -9,7 +9,7 @@
 namespace autoprof {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 constexpr size_t kMaxMetadataBytes = 1 << 20;
 constexpr size_t kMaxAppBytes = 200;

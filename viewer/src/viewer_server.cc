@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "analysis_views.h"
+#include "autoprof/flame.h"
 #include "autoprof/pprof.h"
 #include "autoprof/profile_store.h"
 #include "autoprof/profile_upload.h"
@@ -34,7 +35,7 @@ constexpr char kContentSecurityPolicy[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'";
-constexpr size_t kMaxIdsPerSide = 64;
+constexpr size_t kMaxIdsPerSide = 32;
 constexpr size_t kMaxListLimit = 10000;
 constexpr size_t kMaxTopRows = 100000;
 
@@ -99,7 +100,8 @@ Result<std::vector<std::string>> ParseIdList(const httplib::Request& req, const 
     return InvalidArgument(std::string(name) + ": missing (expected ID[,ID...])");
   }
   std::vector<std::string> ids;
-  std::string_view rest = req.get_param_value(name);
+  const std::string text = req.get_param_value(name);
+  std::string_view rest = text;
   while (true) {
     size_t comma = rest.find(',');
     std::string id(rest.substr(0, comma));
@@ -109,7 +111,7 @@ Result<std::vector<std::string>> ParseIdList(const httplib::Request& req, const 
     }
     if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
     if (ids.size() > kMaxIdsPerSide) {
-      return InvalidArgument(std::string(name) + ": more than 64 profiles");
+      return InvalidArgument(std::string(name) + ": more than 32 profiles");
     }
     if (comma == std::string_view::npos) break;
     rest.remove_prefix(comma + 1);
@@ -117,13 +119,27 @@ Result<std::vector<std::string>> ParseIdList(const httplib::Request& req, const 
   return ids;
 }
 
-Result<Normalization> ParseNormalization(const httplib::Request& req) {
-  std::string text = req.has_param("normalize") ? req.get_param_value("normalize") : "absolute";
-  if (text == "absolute" || text == "none") return Normalization::kAbsolute;
-  if (text == "share") return Normalization::kShare;
-  if (text == "per_second") return Normalization::kPerSecond;
-  return InvalidArgument("normalize '" + text.substr(0, 40) +
-                         "': expected absolute, share or per_second");
+// sample_index, min_fraction and max_nodes of the flame endpoints. By default
+// frames narrower than 1/10,000 of the root are pruned into aggregates (below a
+// pixel on any screen) and at most 100,000 nodes are sent.
+Result<FlameOptions> ParseFlameOptions(const httplib::Request& req) {
+  FlameOptions options;
+  options.sample_index = req.get_param_value("sample_index");
+  options.min_fraction = 1e-4;
+  options.max_nodes = 100'000;
+  if (req.has_param("min_fraction")) {
+    std::string text = req.get_param_value("min_fraction");
+    double value = -1;
+    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (ec != std::errc() || end != text.data() + text.size() || !(value >= 0 && value < 1)) {
+      return InvalidArgument("min_fraction '" + text.substr(0, 40) + "': expected a number in [0, 1)");
+    }
+    options.min_fraction = value;
+  }
+  Result<size_t> max_nodes = ParseCount(req, "max_nodes", options.max_nodes, 1'000'000);
+  if (!max_nodes.ok()) return max_nodes.status();
+  options.max_nodes = *max_nodes;
+  return options;
 }
 
 Result<ProfileQuery> ParseQuery(const httplib::Request& req) {
@@ -160,6 +176,12 @@ std::string SafeFileStem(std::string_view text) {
     out += ok ? c : '_';
   }
   return out.empty() ? "profile" : out;
+}
+
+// Triggered by a threshold, as opposed to by hand ("manual"), as the baseline
+// for a later comparison ("baseline"), or not at all (Pyroscope, empty).
+bool IsThresholdTrigger(const std::string& reason) {
+  return !reason.empty() && reason != "manual" && reason != "baseline";
 }
 
 // Holds one of the decode slots for a scope.
@@ -443,7 +465,7 @@ void ViewerServer::Impl::StorePrepared(Result<StoredProfile> prepared, std::stri
     std::fprintf(stderr, "autoprof serve: store: %s\n", put.status().message().c_str());
     return ReplyError(res, StoreErrorStatus(put.status()), put.status().message());
   }
-  if (put->created && !prepared->trigger_reason.empty()) Notify(*prepared);
+  if (put->created && IsThresholdTrigger(prepared->trigger_reason)) Notify(*prepared);
   Reply(res, success_status, Dump(json{{"id", put->id}}));
 }
 
@@ -529,10 +551,12 @@ void ViewerServer::Impl::HandleTop(const httplib::Request& req, httplib::Respons
 }
 
 void ViewerServer::Impl::HandleFlameGraph(const httplib::Request& req, httplib::Response& res) {
+  Result<FlameOptions> options = ParseFlameOptions(req);
+  if (!options.ok()) return ReplyError(res, 400, options.status().message());
   DecodeSlot slot(decode_slots_);
   std::optional<Profile> profile = LoadProfile(req.matches[1], res);
   if (!profile) return;
-  Result<std::string> body = viewer::FlameGraphJson(*profile, req.get_param_value("sample_index"));
+  Result<std::string> body = viewer::FlameGraphJson(*profile, *options);
   if (!body.ok()) return ReplyError(res, RequestErrorStatus(body.status()), body.status().message());
   Reply(res, 200, *body);
 }
@@ -542,8 +566,15 @@ void ViewerServer::Impl::HandleDiff(const httplib::Request& req, httplib::Respon
   if (!base_ids.ok()) return ReplyError(res, 400, base_ids.status().message());
   Result<std::vector<std::string>> target_ids = ParseIdList(req, "target");
   if (!target_ids.ok()) return ReplyError(res, 400, target_ids.status().message());
-  Result<Normalization> normalization = ParseNormalization(req);
-  if (!normalization.ok()) return ReplyError(res, 400, normalization.status().message());
+  DiffOptions options;
+  Result<FlameOptions> flame = ParseFlameOptions(req);
+  if (!flame.ok()) return ReplyError(res, 400, flame.status().message());
+  options.flame = *flame;
+  if (req.has_param("normalize")) {
+    Result<Normalization> n = ParseNormalization(req.get_param_value("normalize"));
+    if (!n.ok()) return ReplyError(res, 400, "normalize: " + n.status().message());
+    options.normalization = *n;
+  }
   DecodeSlot slot(decode_slots_);
   std::vector<Profile> base, target;
   for (const auto& [ids, side] : {std::pair{&*base_ids, &base}, std::pair{&*target_ids, &target}}) {
@@ -553,8 +584,7 @@ void ViewerServer::Impl::HandleDiff(const httplib::Request& req, httplib::Respon
       side->push_back(std::move(*p));
     }
   }
-  Result<std::string> body =
-      viewer::DiffJson(base, target, *normalization, req.get_param_value("sample_index"));
+  Result<std::string> body = viewer::DiffJson(base, target, options);
   if (!body.ok()) return ReplyError(res, RequestErrorStatus(body.status()), body.status().message());
   Reply(res, 200, *body);
 }
