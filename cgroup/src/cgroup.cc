@@ -332,11 +332,11 @@ struct Cgroup::State {
     out.periods = stat.Get("nr_periods");
     out.throttled_periods = stat.Get("nr_throttled");
     if (cpu.v2) {
-      out.usage_seconds = Scaled(stat.Get("usage_usec"), 1e-6);
-      out.throttled_seconds = Scaled(stat.Get("throttled_usec"), 1e-6);
+      out.usage_seconds = Seconds(stat.Get("usage_usec"), 1e6);
+      out.throttled_seconds = Seconds(stat.Get("throttled_usec"), 1e6);
       return;
     }
-    out.throttled_seconds = Scaled(stat.Get("throttled_time"), 1e-9);
+    out.throttled_seconds = Seconds(stat.Get("throttled_time"), 1e9);
     if (!cpuacct.present || cpuacct.levels.empty()) return;
     // cpuacct may be mounted apart from cpu: read it at the same place in its own
     // hierarchy when the process sits there, else at the process's own cgroup.
@@ -349,12 +349,13 @@ struct Cgroup::State {
       Note(InvalidArgument(acct->files[kAcctUsage].path() + ": negative usage"));
       ns = {};
     }
-    out.usage_seconds = Scaled(ns.is_number() ? ns : Measured<int64_t>(), 1e-9);
+    out.usage_seconds = Seconds(ns, 1e9);
   }
 
-  static Measured<double> Scaled(const Measured<int64_t>& v, double factor) {
+  // A counter in µs or ns as seconds; dividing keeps "5000000000 ns" exactly 5.0.
+  static Measured<double> Seconds(const Measured<int64_t>& v, double units_per_second) {
     if (!v.is_number()) return {};
-    return Measured<double>::Of(static_cast<double>(*v.number()) * factor);
+    return Measured<double>::Of(static_cast<double>(*v.number()) / units_per_second);
   }
 
   void SampleMemory(MemorySnapshot& out) {

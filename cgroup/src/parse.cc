@@ -208,11 +208,11 @@ Result<Measured<double>> ParseCpuMax(std::string_view file, std::string_view tex
   if (quota.empty()) return Malformed(file, "empty, expected '<quota> <period>'");
   if (quota == "max") return Measured<double>::Unlimited();
   if (period.empty() || !NextField(rest).empty()) {
-    return Malformed(file, "expected '<quota> <period>', got " + Quote(text));
+    return Malformed(file, "expected '<quota> <period>', got " + Quote(TrimTrailingNewline(text)));
   }
   std::optional<int64_t> q = ToInt64(quota);
   std::optional<int64_t> p = ToInt64(period);
-  if (!q || !p) return Malformed(file, "expected '<quota> <period>', got " + Quote(text));
+  if (!q || !p) return Malformed(file, "expected '<quota> <period>', got " + Quote(TrimTrailingNewline(text)));
   return CfsQuotaCores(file, *q, *p);
 }
 

@@ -6,7 +6,8 @@
 //   GET /leak?kb=1024       LeakRemember: holds the memory forever
 //   GET /healthz
 //
-// Flags: --listen ADDR (default 127.0.0.1), --port N (default 8081).
+// Flags: --listen ADDR (default 127.0.0.1), --port N (default 8081). The agent is
+// configured by AUTOPROF_* variables (README).
 #include <httplib.h>
 
 #include <csignal>
@@ -14,6 +15,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "autoprof/agent.h"
 #include "workloads.h"
 
 namespace {
@@ -49,6 +51,10 @@ int main(int argc, char** argv) {
   const char* mode_env = std::getenv("DEMO_ALLOC_MODE");
   demo::AllocMode default_mode = ModeFrom(mode_env ? mode_env : "", demo::AllocMode::kNaive);
 
+  // The one line a service adds: start the agent from AUTOPROF_* variables. If
+  // it cannot start, it says why and the service runs on without it.
+  autoprof_start_from_env();
+
   httplib::Server server;
   server.Get("/cpu", [](const httplib::Request& req, httplib::Response& res) {
     uint64_t sum = demo::RenderReport(IntParam(req, "n", 200, 100000));
@@ -76,5 +82,6 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "demo_service: cannot listen on %s:%d\n", listen.c_str(), port);
     return 1;
   }
+  autoprof_stop();
   return 0;
 }

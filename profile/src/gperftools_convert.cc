@@ -79,7 +79,16 @@ void RemoveAllocatorFrames(Profile* profile) {
     for (const Line& line : l.lines) used_functions.insert(line.function_id);
   }
   std::erase_if(profile->functions, [&](const Function& f) { return !used_functions.count(f.id); });
-  std::erase_if(profile->mappings, [&](const Mapping& m) { return !used_mappings.count(m.id); });
+  std::unordered_set<std::string> dropped_files;
+  std::erase_if(profile->mappings, [&](const Mapping& m) {
+    if (used_mappings.count(m.id)) return false;
+    dropped_files.insert(m.filename + ":");
+    return true;
+  });
+  // Notes about files no location uses any more say nothing about this profile.
+  std::erase_if(profile->comments, [&](const std::string& c) {
+    return dropped_files.count(c.substr(0, c.find(": ") + 1)) > 0;
+  });
 }
 
 Result<Profile> ConvertGperftoolsOutput(std::string_view data, const GperftoolsInfo& info,

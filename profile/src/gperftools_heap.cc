@@ -30,17 +30,32 @@ Status Bad(size_t line_no, const std::string& why) {
   return InvalidArgument(std::string(kWhat) + ": line " + std::to_string(line_no) + ": " + why);
 }
 
-// "<count>: <bytes> [<count>: <bytes>]": the in-use pair, then the second pair.
+// Consumes optional blanks then `c`.
+bool Expect(std::string_view* rest, char c) {
+  size_t i = rest->find_first_not_of(" \t");
+  if (i == std::string_view::npos || (*rest)[i] != c) return false;
+  rest->remove_prefix(i + 1);
+  return true;
+}
+
+// Consumes optional blanks then a decimal number.
+bool Number(std::string_view* rest, uint64_t* out) {
+  size_t begin = rest->find_first_not_of(" \t");
+  if (begin == std::string_view::npos) return false;
+  size_t end = rest->find_first_not_of("0123456789", begin);
+  if (end == std::string_view::npos) end = rest->size();
+  if (!ParseUnsigned(rest->substr(begin, end - begin), 10, out)) return false;
+  rest->remove_prefix(end);
+  return true;
+}
+
+// "<count>: <bytes> [<count>: <bytes>]": the in-use pair, then a second pair
+// (also in-use for heap_v2, the allocated totals for the heap profiler's dump).
 bool ParseCounts(std::string_view* rest, uint64_t* count, uint64_t* bytes) {
-  std::string_view c = NextField(rest);
-  std::string_view b = NextField(rest);
-  std::string_view c2 = NextField(rest);
-  std::string_view b2 = NextField(rest);
   uint64_t ignored = 0;
-  return c.size() > 1 && c.back() == ':' && ParseUnsigned(c.substr(0, c.size() - 1), 10, count) &&
-         ParseUnsigned(b, 10, bytes) && c2.size() > 2 && c2.front() == '[' && c2.back() == ':' &&
-         ParseUnsigned(c2.substr(1, c2.size() - 2), 10, &ignored) && b2.size() > 1 &&
-         b2.back() == ']' && ParseUnsigned(b2.substr(0, b2.size() - 1), 10, &ignored);
+  return Number(rest, count) && Expect(rest, ':') && Number(rest, bytes) && Expect(rest, '[') &&
+         Number(rest, &ignored) && Expect(rest, ':') && Number(rest, &ignored) &&
+         Expect(rest, ']');
 }
 
 std::string_view TakeLine(std::string_view* text) {

@@ -121,12 +121,47 @@ bool HasSection(Elf* elf, GElf_Word type, const char* name) {
   return false;
 }
 
-const char* DieName(Dwarf_Die* die) {
+// The linkage (mangled) name of a subprogram or inlined instance, if recorded.
+const char* LinkageName(Dwarf_Die* die) {
   Dwarf_Attribute attr;
-  for (int at : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name, DW_AT_name}) {
+  for (int at : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name}) {
     if (const char* n = dwarf_formstring(dwarf_attr_integrate(die, at, &attr))) return n;
   }
   return nullptr;
+}
+
+// "ns::Class<T>::name" from the declaration's enclosing scopes, for functions
+// that carry no linkage name (C functions, some inlined template members).
+std::string QualifiedName(Dwarf_Die* die) {
+  Dwarf_Die decl = *die, next;
+  Dwarf_Attribute attr;
+  for (int hops = 0; hops < 8; ++hops) {
+    if (dwarf_attr(&decl, DW_AT_abstract_origin, &attr) == nullptr &&
+        dwarf_attr(&decl, DW_AT_specification, &attr) == nullptr) {
+      break;
+    }
+    if (dwarf_formref_die(&attr, &next) == nullptr) break;
+    decl = next;
+  }
+  const char* name = dwarf_diename(&decl);
+  if (name == nullptr) return {};
+  std::string qualified;
+  Dwarf_Die* scopes = nullptr;
+  int n = dwarf_getscopes_die(&decl, &scopes);
+  for (int i = n - 1; i >= 1; --i) {
+    int tag = dwarf_tag(&scopes[i]);
+    if (tag != DW_TAG_namespace && tag != DW_TAG_class_type && tag != DW_TAG_structure_type &&
+        tag != DW_TAG_union_type && tag != DW_TAG_subprogram) {
+      continue;
+    }
+    const char* scope = dwarf_diename(&scopes[i]);
+    qualified += scope != nullptr            ? scope
+                 : tag == DW_TAG_namespace ? "(anonymous namespace)"
+                                           : "{unnamed type}";
+    qualified += "::";
+  }
+  free(scopes);
+  return qualified + name;
 }
 
 }  // namespace
@@ -210,14 +245,29 @@ std::vector<ElfFrame> ElfFile::State::DwarfFrames(uint64_t address) {
   Dwarf_Files* files = nullptr;
   size_t nfiles = 0;
   if (dwarf_getsrcfiles(cudie, &files, &nfiles) != 0) files = nullptr;
+  // dwarf_getscopes follows an inlined instance with its abstract definition's
+  // scopes; the concrete chain of callers comes from dwarf_getscopes_die on the
+  // innermost scope (as eu-addr2line -i does).
+  Dwarf_Die* found = nullptr;
+  int n = dwarf_getscopes(cudie, address - bias, &found);
+  if (n <= 0) {
+    free(found);
+    return frames;
+  }
+  Dwarf_Die innermost = found[0];
+  free(found);
   Dwarf_Die* scopes = nullptr;
-  int n = dwarf_getscopes(cudie, address - bias, &scopes);
+  n = dwarf_getscopes_die(&innermost, &scopes);
   for (int i = 0; i < n; ++i) {
     Dwarf_Die* die = &scopes[i];
     int tag = dwarf_tag(die);
     if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine) continue;
     ElfFrame frame;
-    if (const char* name = DieName(die)) frame.system_name = name;
+    if (const char* name = LinkageName(die)) {
+      frame.system_name = name;
+    } else {
+      frame.qualified_name = QualifiedName(die);
+    }
     frame.filename = file;
     frame.line = line;
     int decl = 0;
@@ -314,7 +364,10 @@ std::vector<ElfFrame> ElfFile::Lookup(uint64_t address) {
     if (symbol == nullptr) return frames;
     frames.push_back({symbol->name, "", 0, 0});
   } else if (frames.back().system_name.empty() && symbol != nullptr) {
-    frames.back().system_name = symbol->name;
+    frames.back().system_name = symbol->name;  // mangled, so it demangles in full
+  }
+  for (ElfFrame& f : frames) {
+    if (f.system_name.empty()) f.system_name = std::move(f.qualified_name);
   }
   return frames;
 }

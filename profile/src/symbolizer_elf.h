@@ -20,6 +20,7 @@ struct ElfFrame {
   std::string filename;     // source file of `line`; empty: no debug info
   int64_t line = 0;
   int64_t start_line = 0;   // the function's declaration line
+  std::string qualified_name;  // scope-qualified DWARF name, when there is no linkage name
 };
 
 class ElfFile {
