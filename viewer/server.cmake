@@ -11,6 +11,8 @@ find_package(ZLIB REQUIRED)
 find_package(Threads REQUIRED)
 
 file(GLOB viewer_server_sources CONFIGURE_DEPENDS ${CMAKE_CURRENT_SOURCE_DIR}/src/*.cc)
+# The self-contained flame page (flame_html*.cc) belongs to autoprof_ui.
+list(FILTER viewer_server_sources EXCLUDE REGEX "/flame_html[^/]*\\.cc$")
 autoprof_module(viewer
   SOURCES ${viewer_server_sources}
   PUBLIC_DEPS autoprof::profile

@@ -302,10 +302,30 @@ TEST_F(ViewerApiTest, DiffComparesMergedGroupsUnderTheChosenNormalization) {
   ASSERT_TRUE(diff.is_object());
   json tree = diff["tree"];
   EXPECT_EQ(tree["kind"], "diff");
-  EXPECT_EQ(tree["normalization"], "absolute");
   EXPECT_EQ(tree["base"]["profiles"], 2);
   EXPECT_EQ(tree["base"]["total"], 80 + 6 + 80 + 7);
   EXPECT_EQ(tree["target"]["total"], 10 + 8);
+  json table = diff["table"];
+  EXPECT_EQ(table["normalization"], "absolute");
+  ASSERT_FALSE(table["rows"].empty());
+  json biggest = table["rows"][0];
+  EXPECT_EQ(biggest["function"], "HotPath");
+  EXPECT_EQ(biggest["before"], 160);
+  EXPECT_EQ(biggest["after"], 10);
+  EXPECT_EQ(biggest["delta"], -150);
+
+  json share = GetJson("/api/v1/diff?base=" + base1 + "&target=" + target +
+                       "&normalize=share&sample_index=samples");
+  EXPECT_EQ(share["tree"]["normalization"], "share");
+  EXPECT_EQ(share["table"]["normalization"], "share");
+  // HotPath: 80 of 86 samples before, 10 of 18 after.
+  bool found = false;
+  for (const json& row : share["table"]["rows"]) {
+    if (row["function"] != "HotPath") continue;
+    found = true;
+    EXPECT_NEAR(row["normalized_delta"].get<double>(), 10.0 / 18 - 80.0 / 86, 1e-9);
+  }
+  EXPECT_TRUE(found);
   GetJson("/api/v1/diff?base=" + base1 + "&target=" + target + "&normalize=sideways", 400);
 }
 
@@ -416,7 +436,7 @@ TEST_F(ViewerApiTest, ATriggeredProfilePostsASlackMessageWithTheTriggerAndALink)
   std::string text = message["text"];
   EXPECT_NE(text.find("checkout"), std::string::npos) << text;
   EXPECT_NE(text.find("trigger cpu at 0.91 (threshold 0.75)"), std::string::npos) << text;
-  EXPECT_NE(text.find("<https://viewer.example/#/profile/" + id + "|flame graph>"),
+  EXPECT_NE(text.find("<https://viewer.example/?profile=" + id + "|flame graph>"),
             std::string::npos)
       << text;
   EXPECT_EQ(text.find("manual-app"), std::string::npos);

@@ -21,8 +21,11 @@
 #include "autoprof/profile_store.h"
 #include "autoprof/profile_upload.h"
 #include "webhook_notifier.h"
-#if AUTOPROF_HAVE_UI_ASSETS
+#if __has_include("autoprof/ui_assets.h") && defined(AUTOPROF_HAVE_UI_ASSETS)
 #include "autoprof/ui_assets.h"
+#else
+#undef AUTOPROF_HAVE_UI_ASSETS
+#define AUTOPROF_HAVE_UI_ASSETS 0
 #endif
 
 namespace autoprof {
@@ -481,7 +484,7 @@ void ViewerServer::Impl::Notify(const StoredProfile& p) {
     if (trigger.contains("value")) notice.value = NumberText(trigger["value"]);
     if (trigger.contains("threshold")) notice.threshold = NumberText(trigger["threshold"]);
   }
-  notice.link = public_url_ + "/#/profile/" + p.id;
+  notice.link = public_url_ + "/?profile=" + p.id;
   notifier_->Notify(std::move(notice));
 }
 
@@ -571,10 +574,12 @@ void ViewerServer::Impl::HandleDiff(const httplib::Request& req, httplib::Respon
   if (!flame.ok()) return ReplyError(res, 400, flame.status().message());
   options.flame = *flame;
   if (req.has_param("normalize")) {
-    Result<Normalization> n = ParseNormalization(req.get_param_value("normalize"));
-    if (!n.ok()) return ReplyError(res, 400, "normalize: " + n.status().message());
+    Result<Normalization> n = viewer::NormalizationFromQuery(req.get_param_value("normalize"));
+    if (!n.ok()) return ReplyError(res, 400, n.status().message());
     options.normalization = *n;
   }
+  Result<size_t> rows = ParseCount(req, "n", 50, kMaxTopRows);
+  if (!rows.ok()) return ReplyError(res, 400, rows.status().message());
   DecodeSlot slot(decode_slots_);
   std::vector<Profile> base, target;
   for (const auto& [ids, side] : {std::pair{&*base_ids, &base}, std::pair{&*target_ids, &target}}) {
@@ -584,13 +589,22 @@ void ViewerServer::Impl::HandleDiff(const httplib::Request& req, httplib::Respon
       side->push_back(std::move(*p));
     }
   }
-  Result<std::string> body = viewer::DiffJson(base, target, options);
+  Result<std::string> body = viewer::DiffJson(base, target, options, *rows);
   if (!body.ok()) return ReplyError(res, RequestErrorStatus(body.status()), body.status().message());
   Reply(res, 200, *body);
 }
 
 void ViewerServer::Impl::HandleUi(const httplib::Request& req, httplib::Response& res) {
-  if (req.path == "/" || req.path == "/index.html") {
+  std::string_view path = req.path;
+  if (path == "/") path = "/index.html";
+#if AUTOPROF_HAVE_UI_ASSETS
+  if (const UiAsset* asset = FindUiAsset(path)) {
+    res.status = 200;
+    res.set_content(std::string(asset->content), std::string(asset->mime_type));
+    return;
+  }
+#endif
+  if (path == "/index.html") {
     res.status = 200;
     res.set_content(kFallbackPage, "text/html; charset=utf-8");
     return;
