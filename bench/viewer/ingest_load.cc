@@ -95,7 +95,15 @@ int main(int argc, char** argv) {
             "/api/v1/profiles",
             httplib::MultipartFormDataItems{{"profile", b, "p.pb.gz", "application/octet-stream"},
                                             {"metadata", R"({"app":"bench"})", "", ""}});
-        (res && res->status == 201 ? ok : failed)++;
+        if (res && res->status == 201) {
+          ++ok;
+          continue;
+        }
+        if (failed++ < 5) {
+          std::fprintf(stderr, "upload failed: %s\n",
+                       res ? (std::to_string(res->status) + " " + res->body).c_str()
+                           : httplib::to_string(res.error()).c_str());
+        }
       }
     });
   }

@@ -101,6 +101,11 @@ TEST_F(ViewerApiTest, ResendingTheSameProfileYieldsTheSameIdAndOneStoredCopy) {
   std::string first = UploadOk(bytes, Sidecar("checkout"));
   std::string second = UploadOk(bytes, Sidecar("checkout"));
   EXPECT_EQ(first, second);
+  // A resend is still checked: a sidecar naming another id is refused.
+  httplib::Result inconsistent =
+      Upload(*client_, bytes, R"({"app":"checkout","id":")" + ContentId("x") + "\"}");
+  ASSERT_TRUE(inconsistent);
+  EXPECT_EQ(inconsistent->status, 400);
   EXPECT_EQ(GetJson("/api/v1/profiles").size(), 1u);
   EXPECT_EQ(StoredFiles(), 1u);
 }

@@ -166,11 +166,7 @@ Result<PutOutcome> ProfileStore::Put(std::string_view bytes, const StoredProfile
   }
   const std::string path = PathOf(profile.id);
   {
-    std::lock_guard<std::mutex> lock(mu_);
-    Result<SqliteStatement> exists = db_->Prepare("SELECT 1 FROM profiles WHERE id = ?");
-    if (!exists.ok()) return exists.status();
-    exists->BindText(1, profile.id);
-    Result<bool> found = exists->Step();
+    Result<bool> found = Contains(profile.id);
     if (!found.ok()) return found.status();
     if (*found) return PutOutcome{profile.id, false};
   }
@@ -216,6 +212,18 @@ Result<PutOutcome> ProfileStore::Put(std::string_view bytes, const StoredProfile
     if (!evicted.ok()) return evicted.status();
   }
   return PutOutcome{profile.id, true};
+}
+
+Result<bool> ProfileStore::Contains(const std::string& id) {
+  std::lock_guard<std::mutex> lock(mu_);
+  return ContainsLocked(id);
+}
+
+Result<bool> ProfileStore::ContainsLocked(const std::string& id) {
+  Result<SqliteStatement> exists = db_->Prepare("SELECT 1 FROM profiles WHERE id = ?");
+  if (!exists.ok()) return exists.status();
+  exists->BindText(1, id);
+  return exists->Step();
 }
 
 Result<StoredProfile> ProfileStore::Get(const std::string& id) {

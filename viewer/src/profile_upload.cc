@@ -84,10 +84,14 @@ void Complete(json& meta, StoredProfile& out, const Profile& profile, std::strin
   out.metadata_json = meta.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
-}  // namespace
+// The checks of a sidecar that do not need the decoded profile.
+struct ParsedSidecar {
+  json meta;
+  StoredProfile out;
+  std::optional<int64_t> start_ns;
+};
 
-Result<StoredProfile> PrepareUpload(std::string_view bytes, std::string_view metadata_json,
-                                    const DecodeLimits& limits, int64_t now_ns) {
+Result<ParsedSidecar> ParseSidecar(std::string_view metadata_json, const std::string& id) {
   if (metadata_json.size() > kMaxMetadataBytes) {
     return InvalidArgument("metadata: larger than 1 MiB");
   }
@@ -95,7 +99,8 @@ Result<StoredProfile> PrepareUpload(std::string_view bytes, std::string_view met
   if (meta.is_discarded()) return InvalidArgument("metadata: not valid JSON");
   if (!meta.is_object()) return InvalidArgument("metadata: not a JSON object");
 
-  StoredProfile out;
+  ParsedSidecar parsed;
+  StoredProfile& out = parsed.out;
   const json* app = meta.contains("app") ? &meta["app"] : nullptr;
   if (app == nullptr || !app->is_string()) return InvalidArgument("metadata: app must be a string");
   out.app = app->get<std::string>();
@@ -140,14 +145,10 @@ Result<StoredProfile> PrepareUpload(std::string_view bytes, std::string_view met
     }
   }
 
-  Result<Profile> profile = Decode(bytes, limits);
-  if (!profile.ok()) return profile.status();
-  std::string id = ContentId(bytes);
   if (meta.contains("id") && (!meta["id"].is_string() || meta["id"].get<std::string>() != id)) {
     return InvalidArgument("metadata: id " + Quoted(meta["id"].dump()) +
                            " is not the SHA-256 of the profile bytes (" + id + ")");
   }
-
   if (meta.contains("start_time") && !meta["start_time"].is_null()) {
     const json& start = meta["start_time"];
     Result<int64_t> ns = start.is_string() ? ParseTimestamp(start.get<std::string>())
@@ -158,12 +159,31 @@ Result<StoredProfile> PrepareUpload(std::string_view bytes, std::string_view met
                              ? Result<int64_t>(std::llround(start.get<double>() * 1e9))
                              : Result<int64_t>(InvalidArgument("not a time"));
     if (!ns.ok()) return InvalidArgument("metadata: start_time: " + ns.status().message());
-    out.start_time_ns = *ns;
-  } else {
-    out.start_time_ns = profile->time_nanos > 0 ? profile->time_nanos : now_ns;
+    parsed.start_ns = *ns;
   }
-  Complete(meta, out, *profile, bytes, now_ns);
-  return out;
+  parsed.meta = std::move(meta);
+  return parsed;
+}
+
+}  // namespace
+
+Status ValidateSidecar(std::string_view metadata_json, const std::string& id) {
+  Result<ParsedSidecar> parsed = ParseSidecar(metadata_json, id);
+  return parsed.ok() ? Status::Ok() : parsed.status();
+}
+
+Result<StoredProfile> PrepareUpload(std::string_view bytes, std::string_view metadata_json,
+                                    const DecodeLimits& limits, int64_t now_ns) {
+  Result<ParsedSidecar> parsed = ParseSidecar(metadata_json, ContentId(bytes));
+  if (!parsed.ok()) return parsed.status();
+  Result<Profile> profile = Decode(bytes, limits);
+  if (!profile.ok()) return profile.status();
+  StoredProfile& out = parsed->out;
+  out.start_time_ns = parsed->start_ns       ? *parsed->start_ns
+                      : profile->time_nanos > 0 ? profile->time_nanos
+                                                : now_ns;
+  Complete(parsed->meta, out, *profile, bytes, now_ns);
+  return std::move(out);
 }
 
 Result<PyroscopeName> ParsePyroscopeName(std::string_view name) {

@@ -427,10 +427,19 @@ void ViewerServer::Impl::HandleUpload(const httplib::Request& req, httplib::Resp
   if (!req.has_file("profile")) return ReplyError(res, 400, "missing form field 'profile'");
   if (!req.has_file("metadata")) return ReplyError(res, 400, "missing form field 'metadata'");
   const std::string& bytes = req.get_file_value("profile").content;
+  const std::string& metadata = req.get_file_value("metadata").content;
+  // A resend (the uploader retrying after a lost reply) is answered from the
+  // index: the bytes were validated when first stored, and nothing changes.
+  const std::string id = ContentId(bytes);
+  if (Result<bool> known = store_->Contains(id); known.ok() && *known) {
+    Status valid = ValidateSidecar(metadata, id);
+    if (!valid.ok()) return ReplyError(res, RequestErrorStatus(valid), valid.message());
+    return Reply(res, 201, Dump(json{{"id", id}}));
+  }
   Result<StoredProfile> prepared = Status(StatusCode::kInternal, "not run");
   {
     DecodeSlot slot(decode_slots_);
-    prepared = PrepareUpload(bytes, req.get_file_value("metadata").content, Limits(), NowNanos());
+    prepared = PrepareUpload(bytes, metadata, Limits(), NowNanos());
   }
   StorePrepared(std::move(prepared), bytes, 201, res);
 }

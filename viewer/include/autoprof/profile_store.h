@@ -103,6 +103,8 @@ class ProfileStore {
   // oldest profiles beyond max_total_bytes (possibly this one, if it is older).
   Result<PutOutcome> Put(std::string_view bytes, const StoredProfile& profile);
 
+  // Whether a profile with this id is listed.
+  Result<bool> Contains(const std::string& id);
   // NotFound when no profile has this id.
   Result<StoredProfile> Get(const std::string& id);
   Result<std::string> ReadBytes(const std::string& id);
@@ -122,6 +124,7 @@ class ProfileStore {
   Status RemoveCrashLeftovers();
   Result<size_t> EvictLocked(std::optional<int64_t> older_than_ns);
   Status DeleteLocked(const std::string& id, uint64_t size);
+  Result<bool> ContainsLocked(const std::string& id);
 
   const std::string data_dir_;
   const StoreOptions options_;

@@ -42,6 +42,10 @@ namespace autoprof {
 Result<StoredProfile> PrepareUpload(std::string_view bytes, std::string_view metadata_json,
                                     const DecodeLimits& limits, int64_t now_ns);
 
+// The checks PrepareUpload makes of the sidecar alone, for bytes already stored
+// under `id` (a resend): the profile is not decoded again.
+Status ValidateSidecar(std::string_view metadata_json, const std::string& id);
+
 // Pyroscope's `name` query parameter: `app{k=v,k2=v2}` or just `app`.
 struct PyroscopeName {
   std::string app;
