@@ -1,10 +1,11 @@
-// autoprof diff BASE NEW [-n N] [--normalize none|share|per-second]
+// autoprof diff BASE NEW [-n N] [--normalize absolute|share|per-second]
 //               [--sample-index NAME] [--json]
 // The biggest changes by function between a base and a target; each side may
 // be several files ("a.pb.gz,b.pb.gz"), merged before comparing. The default
 // normalization is `share` (each side as a fraction of its own total): it is
 // defined for every kind of profile and does not depend on how long each side
-// ran; `per-second` needs profile durations, `none` compares raw values.
+// ran; `per-second` needs profile durations; `absolute` (or `none`) compares
+// raw values.
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -19,7 +20,7 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: autoprof diff BASE[,BASE...] NEW[,NEW...] [-n N (default 20, 0 = all)] "
-    "[--normalize none|share|per-second (default share)] [--sample-index NAME] [--json]";
+    "[--normalize absolute|share|per-second (default share)] [--sample-index NAME] [--json]";
 
 // A normalized value as people read it: a percentage for shares, a rate for
 // per-second, the raw number otherwise.
