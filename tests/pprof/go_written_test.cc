@@ -94,5 +94,26 @@ TEST_F(GoWrittenProfiles, ReencodedGoProfilesStayEquivalent) {
   }
 }
 
+TEST_F(GoWrittenProfiles, ProfilesRewrittenByGoToolPprofProtoDecodeAndMatch) {
+  for (const std::string& path : {cpu_, heap_}) {
+    testing::GoPprofOutput proto = testing::RunGoPprof(path, {"-proto"});
+    ASSERT_EQ(proto.exit_code, 0) << proto.err;
+    EXPECT_FALSE(testing::HasWarningOrError(proto.err)) << proto.err;
+    std::string rewritten = path + ".proto.pb.gz";
+    FILE* f = std::fopen(rewritten.c_str(), "wb");
+    ASSERT_NE(f, nullptr);
+    ASSERT_EQ(std::fwrite(proto.out.data(), 1, proto.out.size(), f), proto.out.size());
+    std::fclose(f);
+    Result<Profile> original = ReadProfileFile(path);
+    Result<Profile> p = ReadProfileFile(rewritten);
+    ASSERT_TRUE(original.ok() && p.ok()) << p.status().message();
+    for (const ValueType& t : p->sample_types) {
+      SCOPED_TRACE(path + " " + t.type);
+      EXPECT_EQ(Top(*p, t.type)->total, Top(*original, t.type)->total);
+      testing::ExpectTopMatchesGo(rewritten, t.type);
+    }
+  }
+}
+
 }  // namespace
 }  // namespace autoprof
