@@ -27,9 +27,15 @@ constexpr std::string_view kUsage =
 std::string Show(double v, Normalization n) {
   char buf[64];
   switch (n) {
-    case Normalization::kShare: std::snprintf(buf, sizeof(buf), "%+.2f%%", 100 * v); break;
-    case Normalization::kPerSecond: std::snprintf(buf, sizeof(buf), "%+.4g/s", v); break;
-    case Normalization::kAbsolute: std::snprintf(buf, sizeof(buf), "%+.0f", v); break;
+    case Normalization::kShare:
+      (void)std::snprintf(buf, sizeof(buf), "%+.2f%%", 100 * v);
+      break;
+    case Normalization::kPerSecond:
+      (void)std::snprintf(buf, sizeof(buf), "%+.4g/s", v);
+      break;
+    case Normalization::kAbsolute:
+      (void)std::snprintf(buf, sizeof(buf), "%+.0f", v);
+      break;
   }
   std::string s = buf;
   return s[0] == '+' ? s.substr(1) : s;  // only deltas carry a sign
@@ -48,8 +54,10 @@ int DiffCommand(Args argv) {
   if (args->positional.size() != 2) return UsageError("diff", kUsage);
   Result<size_t> limit = ParseCountFlag(*args, "-n", 20);
   if (!limit.ok()) return UsageError("diff", limit.status().message());
-  Result<Normalization> normalization = ParseNormalization(args->Value("--normalize").value_or("share"));
-  if (!normalization.ok()) return UsageError("diff", "--normalize: " + normalization.status().message());
+  Result<Normalization> normalization =
+      ParseNormalization(args->Value("--normalize").value_or("share"));
+  if (!normalization.ok())
+    return UsageError("diff", "--normalize: " + normalization.status().message());
 
   Result<Profile> base = ReadMergedProfiles(args->positional[0]);
   if (!base.ok()) return UsageError("diff", base.status().message());
@@ -86,7 +94,8 @@ int DiffCommand(Args argv) {
         {"base", {{"total", diff->base_total}, {"seconds", diff->base_seconds}}},
         {"target", {{"total", diff->target_total}, {"seconds", diff->target_seconds}}},
         {"rows", rows}};
-    std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+    std::printf("%s\n",
+                out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
     return 0;
   }
   const Normalization n = *normalization;
@@ -94,7 +103,8 @@ int DiffCommand(Args argv) {
               diff->sample_type.unit.c_str(), std::string(NormalizationName(n)).c_str());
   std::printf("Base total %" PRId64 " over %.3g s; target total %" PRId64 " over %.3g s\n",
               diff->base_total, diff->base_seconds, diff->target_total, diff->target_seconds);
-  std::printf("Showing %zu of %zu functions, biggest flat change first\n", shown, diff->rows.size());
+  std::printf("Showing %zu of %zu functions, biggest flat change first\n", shown,
+              diff->rows.size());
   std::printf("%12s %12s %12s %12s  %s\n", "base", "target", "delta", "cum delta", "function");
   for (size_t i = 0; i < shown; ++i) {
     const DiffRow& r = diff->rows[i];

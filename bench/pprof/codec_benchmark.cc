@@ -15,8 +15,9 @@ const autoprof::Profile& Input() {
 
 // Reports how many profile samples per second one iteration's work amounts to.
 void CountSamples(benchmark::State& state) {
-  state.counters["samples/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * Input().samples.size()), benchmark::Counter::kIsRate);
+  state.counters["samples/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * Input().samples.size()),
+                         benchmark::Counter::kIsRate);
 }
 
 void BM_Encode(benchmark::State& state) {

@@ -105,9 +105,11 @@ TEST_F(ProfileCommands, NotAProfileIsOneLineNamingTheFile) {
 TEST_F(ProfileCommands, MissingFileAndBadFlagsAreUsageErrors) {
   ExpectBadInput({"top", dir_.File("none.pb.gz")}, "none.pb.gz: open: No such file");
   ExpectBadInput({"top", base_, "-n", "ten"}, "-n: expected a count, got 'ten'");
-  ExpectBadInput({"top", base_, "--sample-index", "heap"}, "sample type 'heap' is not in the profile");
+  ExpectBadInput({"top", base_, "--sample-index", "heap"},
+                 "sample type 'heap' is not in the profile");
   ExpectBadInput({"top"}, "usage: autoprof top FILE");
-  ExpectBadInput({"diff", base_, target_, "--normalize", "percent"}, "unknown normalization 'percent'");
+  ExpectBadInput({"diff", base_, target_, "--normalize", "percent"},
+                 "unknown normalization 'percent'");
   ExpectBadInput({"diff", base_}, "usage: autoprof diff");
 }
 
