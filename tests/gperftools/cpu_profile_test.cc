@@ -167,8 +167,15 @@ TEST_F(CpuProfileTest, TopFiveByFunctionMatchesLlvmSymbolizerOnTheRawFile) {
     ASSERT_EQ(names.size(), entries.size()) << file;
     for (size_t i = 0; i < names.size(); ++i) expected[names[i]] += entries[i].second;
   }
-  auto judge = testing::Top(expected, 5);
-  auto ours = testing::Top(testing::FlatByFunction(*profile_, 0), 5);
+  // The top 5, less any trailing rows tied with the row after them: the order
+  // among equal counts is arbitrary.
+  auto judge = testing::Top(expected, 6);
+  auto ours = testing::Top(testing::FlatByFunction(*profile_, 0), 6);
+  size_t n = std::min<size_t>(5, judge.size());
+  while (n > 0 && n < judge.size() && judge[n - 1].second == judge[n].second) --n;
+  judge.resize(n);
+  ours.resize(std::min(n, ours.size()));
+  EXPECT_GE(n, 4u) << "the workload's hot functions should stand apart";
   EXPECT_EQ(ours, judge);
   std::set<std::string> names;  // without parameters: gcc records none for MixInlined
   for (const auto& [name, flat] : ours) names.insert(name.substr(0, name.find('(')));
