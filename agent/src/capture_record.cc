@@ -36,7 +36,7 @@ nlohmann::json OrNull(const std::optional<T>& v) {
 
 }  // namespace
 
-std::string CaptureStem(const std::string& app, CaptureKind kind, WallTime start, int64_t pid) {
+std::string CaptureStem(const std::string& app, ProfileKind kind, WallTime start, int64_t pid) {
   std::string safe = app.empty() ? std::string("app") : app;
   for (char& c : safe) {
     bool ok = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') ||

@@ -44,7 +44,7 @@ struct HistoryPoint {
 
 struct CaptureRecord {
   std::string app;
-  CaptureKind kind = CaptureKind::kCpu;
+  ProfileKind kind = ProfileKind::kCpu;
   TriggerDecision trigger{};
   WallTime start;
   std::chrono::nanoseconds duration{0};
@@ -62,7 +62,7 @@ struct CaptureRecord {
 
 // "<app>-<kind>-<yyyymmddThhmmssZ>-<pid>"; characters of the app outside
 // [A-Za-z0-9._-] become '_' so the stem is always one safe file name.
-std::string CaptureStem(const std::string& app, CaptureKind kind, WallTime start, int64_t pid);
+std::string CaptureStem(const std::string& app, ProfileKind kind, WallTime start, int64_t pid);
 
 // The sidecar JSON above, on one line.
 std::string SidecarJson(const CaptureRecord& record);

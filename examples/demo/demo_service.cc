@@ -6,7 +6,8 @@
 //   GET /leak?kb=1024       LeakRemember: holds the memory forever
 //   GET /healthz
 //
-// Flags: --listen ADDR (default 127.0.0.1), --port N (default 8081).
+// Flags: --listen ADDR (default 127.0.0.1), --port N (default 8081; 0 picks one). The agent is
+// configured by AUTOPROF_* variables (README).
 #include <httplib.h>
 
 #include <csignal>
@@ -14,6 +15,7 @@
 #include <cstdlib>
 #include <string>
 
+#include "autoprof/agent.h"
 #include "workloads.h"
 
 namespace {
@@ -49,6 +51,10 @@ int main(int argc, char** argv) {
   const char* mode_env = std::getenv("DEMO_ALLOC_MODE");
   demo::AllocMode default_mode = ModeFrom(mode_env ? mode_env : "", demo::AllocMode::kNaive);
 
+  // The one line a service adds: start the agent from AUTOPROF_* variables. If
+  // it cannot start, it says why and the service runs on without it.
+  autoprof_start_from_env();
+
   httplib::Server server;
   server.Get("/cpu", [](const httplib::Request& req, httplib::Response& res) {
     uint64_t sum = demo::RenderReport(IntParam(req, "n", 200, 100000));
@@ -70,11 +76,16 @@ int main(int argc, char** argv) {
   g_server = &server;
   std::signal(SIGINT, [](int) { g_server->stop(); });
   std::signal(SIGTERM, [](int) { g_server->stop(); });
-  std::fprintf(stderr, "demo_service: listening on http://%s:%d (alloc mode %s)\n",
-               listen.c_str(), port, default_mode == demo::AllocMode::kNaive ? "naive" : "pooled");
-  if (!server.listen(listen.c_str(), port)) {
+  // --port 0 picks a free port; the line below says which.
+  int bound = port == 0 ? server.bind_to_any_port(listen.c_str())
+                        : (server.bind_to_port(listen.c_str(), port) ? port : -1);
+  if (bound < 0) {
     std::fprintf(stderr, "demo_service: cannot listen on %s:%d\n", listen.c_str(), port);
     return 1;
   }
+  std::fprintf(stderr, "demo_service: listening on http://%s:%d (alloc mode %s)\n",
+               listen.c_str(), bound, default_mode == demo::AllocMode::kNaive ? "naive" : "pooled");
+  if (!server.listen_after_bind()) return 1;
+  autoprof_stop();
   return 0;
 }

@@ -80,21 +80,35 @@ class Decoder {
   }
 
  private:
+  // Appends an element to `table` and returns it with the Where naming it.
+  template <typename T>
+  static std::pair<T*, Where> Append(std::vector<T>* table, const char* what) {
+    size_t index = table->size();
+    return {&table->emplace_back(), Where{what, index}};
+  }
+
   Status DecodeTopLevel(const wire::Field& fd, Profile* p) {
     switch (fd.number) {
-      case f::profile::kSampleType:
-        return DecodeValueType(fd, &p->sample_types.emplace_back(),
-                               {"sample_type", p->sample_types.size() - 1});
-      case f::profile::kSample:
-        return DecodeSample(fd, &p->samples.emplace_back(), {"sample", p->samples.size() - 1});
-      case f::profile::kMapping:
-        return DecodeMapping(fd, &p->mappings.emplace_back(), {"mapping", p->mappings.size() - 1});
-      case f::profile::kLocation:
-        return DecodeLocation(fd, &p->locations.emplace_back(),
-                              {"location", p->locations.size() - 1});
-      case f::profile::kFunction:
-        return DecodeFunction(fd, &p->functions.emplace_back(),
-                              {"function", p->functions.size() - 1});
+      case f::profile::kSampleType: {
+        auto [vt, where] = Append(&p->sample_types, "sample_type");
+        return DecodeValueType(fd, vt, where);
+      }
+      case f::profile::kSample: {
+        auto [s, where] = Append(&p->samples, "sample");
+        return DecodeSample(fd, s, where);
+      }
+      case f::profile::kMapping: {
+        auto [m, where] = Append(&p->mappings, "mapping");
+        return DecodeMapping(fd, m, where);
+      }
+      case f::profile::kLocation: {
+        auto [l, where] = Append(&p->locations, "location");
+        return DecodeLocation(fd, l, where);
+      }
+      case f::profile::kFunction: {
+        auto [fn, where] = Append(&p->functions, "function");
+        return DecodeFunction(fd, fn, where);
+      }
       case f::profile::kDropFrames: return Str(fd, &p->drop_frames, {"drop_frames"});
       case f::profile::kKeepFrames: return Str(fd, &p->keep_frames, {"keep_frames"});
       case f::profile::kTimeNanos: return Int(fd, &p->time_nanos, {"time_nanos"});
@@ -164,9 +178,11 @@ class Decoder {
       const char* err = nullptr;
       switch (fd.number) {
         case f::sample::kLocationId:
+          s->location_ids.reserve(s->location_ids.size() + wire::CountVarints(fd));
           err = wire::ForEachVarint(fd, [s](uint64_t v) { s->location_ids.push_back(v); });
           break;
         case f::sample::kValue:
+          s->values.reserve(s->values.size() + wire::CountVarints(fd));
           err = wire::ForEachVarint(
               fd, [s](uint64_t v) { s->values.push_back(static_cast<int64_t>(v)); });
           break;
@@ -249,12 +265,12 @@ class Decoder {
   std::vector<std::string_view> strings_;
 };
 
+}  // namespace
+
 bool IsGzip(std::string_view bytes) {
   return bytes.size() >= 2 && static_cast<uint8_t>(bytes[0]) == 0x1f &&
          static_cast<uint8_t>(bytes[1]) == 0x8b;
 }
-
-}  // namespace
 
 Result<Profile> DecodeProfile(std::string_view bytes, const DecodeLimits& limits) {
   if (bytes.empty()) return InvalidArgument("pprof: empty input");

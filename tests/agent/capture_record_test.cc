@@ -13,23 +13,23 @@ WallTime At(int64_t unix_ms) {
 
 TEST(CaptureStem, FollowsTheSpecPattern) {
   // 2026-11-24T21:40:05Z
-  EXPECT_EQ(CaptureStem("checkout", CaptureKind::kCpu, At(1795556405123), 4242),
+  EXPECT_EQ(CaptureStem("checkout", ProfileKind::kCpu, At(1795556405123), 4242),
             "checkout-cpu-20261124T214005Z-4242");
-  EXPECT_EQ(CaptureStem("checkout", CaptureKind::kHeap, At(1795556405123), 7),
+  EXPECT_EQ(CaptureStem("checkout", ProfileKind::kHeap, At(1795556405123), 7),
             "checkout-heap-20261124T214005Z-7");
 }
 
 TEST(CaptureStem, AppNameCannotEscapeTheFolder) {
-  EXPECT_EQ(CaptureStem("../etc/passwd", CaptureKind::kCpu, At(0), 1),
+  EXPECT_EQ(CaptureStem("../etc/passwd", ProfileKind::kCpu, At(0), 1),
             "_._etc_passwd-cpu-19700101T000000Z-1");
-  EXPECT_EQ(CaptureStem("", CaptureKind::kCpu, At(0), 1), "app-cpu-19700101T000000Z-1");
+  EXPECT_EQ(CaptureStem("", ProfileKind::kCpu, At(0), 1), "app-cpu-19700101T000000Z-1");
 }
 
 TEST(SidecarJson, CarriesTriggerLimitsHistoryAndCost) {
   CaptureRecord r;
   r.app = "checkout";
-  r.kind = CaptureKind::kCpu;
-  r.trigger = {CaptureKind::kCpu, TriggerReason::kThrottle, 0.4, 0.25};
+  r.kind = ProfileKind::kCpu;
+  r.trigger = {ProfileKind::kCpu, TriggerReason::kThrottle, 0.4, 0.25};
   r.start = At(1795556405123);
   r.duration = std::chrono::seconds(10);
   r.host = "web-1";

@@ -8,6 +8,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <cmath>
 #include <cstdlib>
 #include <filesystem>
 #include <set>
@@ -152,6 +153,93 @@ GoPprofOutput RunGoPprof(const std::string& profile_path, const std::vector<std:
 
 bool HasWarningOrError(std::string_view stderr_text) {
   return stderr_text.find_first_not_of(" \t\r\n") != std::string_view::npos;
+}
+
+namespace {
+
+// "750000000ns" -> 750000000; "13107201B" -> 13107201; "0" -> 0.
+int64_t ParseValue(std::string_view token) {
+  return std::llround(std::strtod(std::string(token).c_str(), nullptr));
+}
+
+std::vector<std::string_view> SplitFields(std::string_view line, size_t n, std::string_view* rest) {
+  std::vector<std::string_view> out;
+  size_t i = 0;
+  while (out.size() < n) {
+    i = line.find_first_not_of(' ', i);
+    if (i == std::string_view::npos) break;
+    size_t end = line.find(' ', i);
+    out.push_back(line.substr(i, end == std::string_view::npos ? line.npos : end - i));
+    i = end == std::string_view::npos ? line.size() : end;
+  }
+  size_t name = line.find_first_not_of(' ', i);
+  *rest = name == std::string_view::npos ? std::string_view() : line.substr(name);
+  return out;
+}
+
+}  // namespace
+
+GoTop ParseGoPprofTop(std::string_view text) {
+  GoTop top;
+  bool in_rows = false;
+  while (!text.empty()) {
+    size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+    if (!in_rows) {
+      if (size_t of = line.find("% of "); line.starts_with("Showing nodes") && of != line.npos) {
+        top.total = ParseValue(line.substr(of + 5));
+      }
+      in_rows = line.find("flat%") != std::string_view::npos;
+      continue;
+    }
+    std::string_view name;
+    std::vector<std::string_view> f = SplitFields(line, 5, &name);
+    if (f.size() < 5 || name.empty()) continue;
+    std::string function(name);
+    for (std::string_view mark : {" (inline)", " (partial-inline)"}) {
+      if (function.ends_with(mark)) function.resize(function.size() - mark.size());
+    }
+    GoTopRow* row = nullptr;
+    for (GoTopRow& r : top.rows) {
+      if (r.function == function) row = &r;
+    }
+    if (row == nullptr) row = &top.rows.emplace_back(GoTopRow{function, 0, 0});
+    row->flat += ParseValue(f[0]);
+    row->cum += ParseValue(f[3]);
+  }
+  return top;
+}
+
+std::vector<int64_t> ParseGoPprofRawTotals(std::string_view text) {
+  std::vector<int64_t> totals;
+  enum { kBefore, kHeader, kSamples } state = kBefore;
+  while (!text.empty()) {
+    size_t eol = text.find('\n');
+    std::string_view line = text.substr(0, eol);
+    text.remove_prefix(eol == std::string_view::npos ? text.size() : eol + 1);
+    if (state == kBefore) {
+      if (line == "Samples:") state = kHeader;
+      continue;
+    }
+    std::string_view rest;
+    if (state == kHeader) {  // "samples/count cpu/nanoseconds"
+      totals.assign(SplitFields(line, 1000, &rest).size(), 0);
+      state = kSamples;
+      continue;
+    }
+    size_t colon = line.find(':');
+    if (line.empty() || line[0] != ' ') break;  // "Locations" or the end
+    if (colon == std::string_view::npos) continue;
+    std::vector<std::string_view> values = SplitFields(line.substr(0, colon), 1000, &rest);
+    // Label lines ("  thread:[worker-1]") have a non-numeric first field.
+    if (values.size() != totals.size() || values.empty() ||
+        values[0].find_first_not_of("-0123456789") != std::string_view::npos) {
+      continue;
+    }
+    for (size_t i = 0; i < values.size(); ++i) totals[i] += ParseValue(values[i]);
+  }
+  return totals;
 }
 
 ScratchDir::ScratchDir() {

@@ -20,6 +20,7 @@
 #ifndef AUTOPROF_TESTS_SUPPORT_GO_PPROF_H_
 #define AUTOPROF_TESTS_SUPPORT_GO_PPROF_H_
 
+#include <cstdint>
 #include <map>
 #include <string>
 #include <string_view>
@@ -55,6 +56,28 @@ GoPprofOutput RunGoPprof(const std::string& profile_path, const std::vector<std:
 // True when pprof's stderr holds anything at all: pprof prints its "File:" and
 // "Type:" header to stdout, so every stderr line is a warning or an error.
 bool HasWarningOrError(std::string_view stderr_text);
+
+// One row of `go tool pprof -top`: the function and its flat and cum values.
+struct GoTopRow {
+  std::string function;  // " (inline)" and " (partial-inline)" removed
+  int64_t flat = 0;
+  int64_t cum = 0;
+};
+
+struct GoTop {
+  int64_t total = 0;            // "... of TOTAL total"
+  std::vector<GoTopRow> rows;   // in pprof's order
+};
+
+// Parses the stdout of `go tool pprof -top`. Values are read in the unit pprof
+// printed them in, so run it with -unit set to the sample type's own unit (e.g.
+// -unit=ns, -unit=B) and -nodefraction=0 to see every function. Rows of one
+// function that pprof splits (inlined and not) are summed.
+GoTop ParseGoPprofTop(std::string_view top_output);
+
+// Sums each sample-type column of the "Samples:" section of `go tool pprof -raw`
+// output, in sample-type order; empty when the section is missing.
+std::vector<int64_t> ParseGoPprofRawTotals(std::string_view raw_output);
 
 // A fresh folder under $TMPDIR (or /tmp), removed with its contents when the
 // object is destroyed.
