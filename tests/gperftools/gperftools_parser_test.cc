@@ -246,6 +246,19 @@ TEST(HeapSampleParser, HeapProfilerDumpIsNotScaled) {
   EXPECT_EQ(p->samples[0].values, (std::vector<int64_t>{2, 2048}));
 }
 
+TEST(HeapSampleParser, ReadsARealHeapProfilerDumpUnscaled) {
+  // HEAPPROFILE=... of a program keeping 1000 x 10,000 B and 100 x 100,000 B.
+  Result<Profile> p = ParseHeapSample(ReadFixture("heapprofile_dump.heap"));
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->period, 0);
+  int found = 0;
+  for (const Sample& s : p->samples) {
+    if (s.values == std::vector<int64_t>{1000, 10'000'000} && s.labels[0].num == 10'000) ++found;
+    if (s.values == std::vector<int64_t>{100, 10'000'000} && s.labels[0].num == 100'000) ++found;
+  }
+  EXPECT_EQ(found, 2);
+}
+
 void ExpectHeapError(const std::string& text, const std::string& fragment) {
   Result<Profile> p = ParseHeapSample(text);
   ASSERT_FALSE(p.ok());
