@@ -236,6 +236,8 @@ test('search highlights, a top-table row focuses its function, zoom, and a copie
 
 test('a comparison of two label groups draws the faster function blue, the slower red, with legend and table', async () => {
   const page = await open('#/compare');
+  assert.match(await page.textContent('.app-compare-summary'), /Choose a base and a target/);
+  await shot(page, 'compare-empty.png');
   await page.fill('input[name="base.app"]', 'demo');
   await page.fill('input[name="base.label"]', 'version:1.4');
   await page.fill('input[name="target.app"]', 'demo');

@@ -6,7 +6,7 @@
 //                    (slower), steady 500, new_cache 50 (new)
 //   heap.pb.gz       one sample type (inuse_space bytes): main -> cache_fill, decode
 //   pyroscope.pb.gz  like heap.pb.gz with other values (sent through /ingest)
-//   large.pb.gz      100,000 distinct stacks (the benchmark's page)
+//   large.pb.gz      a 102,051-node call tree of 100,000 stacks (the benchmark's page)
 // Usage: webapp_browser_profiles OUTDIR
 #include <cstdio>
 #include <random>
@@ -64,18 +64,20 @@ int main(int argc, char** argv) {
   pyroscope.Add({"main", "cache_fill"}, {40 << 20}).Add({"main", "decode"}, {8 << 20});
   ok = ok && Write(dir + "/pyroscope.pb.gz", pyroscope.Build());
 
-  // 100,000 stacks over a wide, deep call tree; a Zipf-like weight per stack.
+  // A call tree of 102,051 nodes: main -> 50 modules -> 40 classes each -> 50
+  // methods each, one stack per leaf (100,000 stacks), a Zipf-like weight each.
   ProfileBuilder large;
   std::mt19937 rng(42);
-  for (int i = 0; i < 100'000; ++i) {
-    std::vector<std::string> stack = {"main"};
-    int depth = 3 + static_cast<int>(rng() % 20);
-    uint32_t path = rng();
-    for (int d = 0; d < depth; ++d) {
-      stack.push_back("ns::module" + std::to_string(d) + "::Function" +
-                      std::to_string((path >> (d % 24)) % (d < 3 ? 4 : 60)));
+  for (int m = 0; m < 50; ++m) {
+    std::string module = "ns::module" + std::to_string(m) + "::Run";
+    for (int c = 0; c < 40; ++c) {
+      std::string cls = "ns::module" + std::to_string(m) + "::Class" + std::to_string(c) + "::Handle";
+      for (int f = 0; f < 50; ++f) {
+        std::string method = "ns::module" + std::to_string(m) + "::Class" + std::to_string(c) +
+                             "::Method" + std::to_string(f);
+        large.AddCpu({"main", module, cls, method}, 1 + static_cast<int64_t>(2000 / (1 + rng() % 2000)));
+      }
     }
-    large.AddCpu(stack, 1 + static_cast<int64_t>(2000 / (1 + rng() % 2000)));
   }
   ok = ok && Write(dir + "/large.pb.gz", large.Build());
   return ok ? 0 : 1;

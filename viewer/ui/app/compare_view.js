@@ -47,10 +47,10 @@ function sideFieldset(side, s) {
     h('option', { value: 'group', selected: mode === 'group' }, 'a group by label'),
     h('option', { value: 'ids', selected: mode === 'ids' }, 'profile ids'));
   const group = h('span', { class: 'app-side-group', hidden: mode !== 'group' },
-    h('label', {}, 'app ', h('input', { name: `${side}.app`, value: s.app, size: 12 })),
+    h('label', {}, 'app ', h('input', { name: `${side}.app`, value: s.app, size: 10 })),
     h('label', {}, 'kind ', h('select', { name: `${side}.kind` },
       ['', 'cpu', 'heap'].map((k) => h('option', { value: k, selected: k === s.kind }, k || 'any')))),
-    h('label', {}, 'labels ', h('input', { name: `${side}.label`, value: s.labels.join(', '), size: 18, placeholder: 'version:1.4' })));
+    h('label', {}, 'labels ', h('input', { name: `${side}.label`, value: s.labels.join(', '), size: 16, placeholder: side === 'base' ? 'version:1.4' : 'version:1.5' })));
   const ids = h('span', { class: 'app-side-ids', hidden: mode !== 'ids' },
     h('label', {}, 'ids ', h('input', { name: `${side}.ids`, value: s.ids.join(','), size: 40, placeholder: 'id,id,…' })));
   modeSelect.addEventListener('change', () => {
@@ -95,10 +95,11 @@ export function renderCompare(container, route, router) {
   const sampleLabel = h('label', { hidden: true }, 'sample ', sampleSelect);
   const flameBox = h('div', { class: 'app-flame-host' });
   const changes = h('section', { class: 'app-changes', 'aria-label': 'biggest changes' });
+  const split = h('div', { class: 'app-split' }, flameBox, h('aside', { class: 'app-side' }, changes));
   container.append(h('section', { class: 'app-compare-view' },
     h('header', { class: 'app-view-head' }, h('div', { class: 'app-titles' }, h('h1', {}, 'Compare')),
       h('div', { class: 'app-actions' }, sampleLabel)),
-    form, summary, h('div', { class: 'app-split' }, flameBox, h('aside', { class: 'app-side' }, changes))));
+    form, summary, split));
 
   sampleSelect.addEventListener('change', () => {
     const params = route.params.filter(([k]) => k !== 'sample' && k !== 'zoom');
@@ -135,7 +136,7 @@ export function renderCompare(container, route, router) {
     const deltaCell = (v, text) => h('span', { class: v > 0 ? 'app-up' : v < 0 ? 'app-down' : '' }, text);
     table = functionTable(`Biggest changes by function (self; ${norm === 'share' ? 'share of each total' : norm === 'per-second' ? 'per second of profile' : 'absolute'})`,
       [{ label: 'function' }, { label: 'before', num: true }, { label: 'after', num: true },
-        { label: 'delta', num: true }, { label: 'normalized delta', num: true, title: `delta after ${norm} normalization` }],
+        { label: 'delta', num: true }, { label: 'norm. delta', num: true, title: `the change after ${norm} normalization` }],
       t.rows || [],
       (r) => [r.function, formatValue(r.before, unit), formatValue(r.after, unit),
         deltaCell(r.delta, signed(r.delta, (v) => formatValue(v, unit))),
@@ -154,7 +155,7 @@ export function renderCompare(container, route, router) {
   if (empty(sides.base) && empty(sides.target)) {
     summary.textContent = 'Choose a base and a target above: profile ids, or groups by app, kind and labels ' +
       '(e.g. version:1.4 against version:1.5). Profiles can also be picked in the list.';
-    flameBox.hidden = true;
+    split.hidden = true;
     container.dataset.ready = 'true';
     return { destroy() { alive = false; host.destroy(); } };
   }

@@ -21,7 +21,7 @@ export function triggerText(trigger) {
 export function fraction(f) {
   if (typeof f !== 'number' || !isFinite(f)) return '—';
   const p = f * 100;
-  return `${Math.abs(p) >= 10 ? Math.round(p) : p.toFixed(1)}%`;
+  return `${Math.abs(p) >= 10 || p === 0 ? Math.round(p) : p.toFixed(1)}%`;
 }
 
 export function bytes(n) {

@@ -2,6 +2,7 @@
 // focuses that function in the graph), the metadata panel with the utilization
 // history that led to the trigger, and the pprof download. URL:
 //   #/profile/<id>&sample=<sample type>&zoom=...&search=...
+// (min_fraction and max_nodes, when present, are passed to the server.)
 
 import { formatValue, percent } from '../flame_text.js';
 import { getJson, profileUrl, query } from './api.js';
@@ -16,7 +17,8 @@ import { Route } from './route.js';
 
 export function renderProfile(container, route, router, id) {
   const sample = route.get('sample');
-  const flameQuery = query({ sample_index: sample, min_fraction: route.get('min_fraction') });
+  // min_fraction and max_nodes (the server's pruning) pass through from the URL.
+  const flameQuery = query({ sample_index: sample, min_fraction: route.get('min_fraction'), max_nodes: route.get('max_nodes') });
   const title = h('h1', {}, `Profile ${shortId(id)}`);
   const subtitle = h('div', { class: 'app-subtitle' });
   const sampleSelect = h('select', { 'aria-label': 'sample type', hidden: true });

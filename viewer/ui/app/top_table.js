@@ -12,8 +12,8 @@ import { h } from './dom.js';
 // columns: [{label, num}], cells(row) -> array of strings or nodes, name(row) -> function name.
 export function functionTable(caption, columns, rows, cells, name, onPick) {
   const trs = rows.map((r) => {
-    const tr = h('tr', { tabindex: 0, title: `focus ${name(r)} in the graph` },
-      cells(r).map((c, i) => h('td', { class: columns[i].num ? 'num' : 'fn' }, c)));
+    const tr = h('tr', { tabindex: 0 },
+      cells(r).map((c, i) => h('td', { class: columns[i].num ? 'num' : 'fn', title: columns[i].num ? null : name(r) }, c)));
     tr.dataset.function = name(r);
     tr.addEventListener('click', () => onPick(name(r)));
     tr.addEventListener('keydown', (e) => {
