@@ -143,6 +143,14 @@ test('list filters by label and kind narrow the rows and stay in the URL', async
   await page.goto(`${server.url}/#/profiles&kind=heap&app=checkout`);
   await ready(page);
   assert.deepEqual(await rowIds(page), [ids.heap]);
+  // From 75 minutes ago: the older 1.5 profile (90 min) and the 1.4 ones are left out.
+  const from = new Date(Date.now() - 75 * 60_000).toISOString().replace(/\.\d+Z$/, 'Z');
+  await page.goto(`${server.url}/#/profiles&from=${from}`);
+  await ready(page);
+  const recent = await rowIds(page);
+  assert.equal(recent.length, 4, 'the ingest (now), the incident, the heap profile and the newer 1.5 one');
+  assert.deepEqual(recent.slice(1), [ids.incident, ids.heap, ids.after2]);
+  assert.equal(await page.inputValue('input[name=from]'), from.slice(0, 16), 'the input shows the URL\'s time');
   await page.goto(`${server.url}/#/profiles&reason=cpu`);
   await ready(page);
   assert.deepEqual(await rowIds(page), [ids.incident, ids.after2, ids.after1]);
@@ -189,6 +197,13 @@ test('a profile shows its flame graph by pixels, the top table, metadata, histor
 
   const types = await page.$$eval('.app-actions select option', (o) => o.map((x) => x.value));
   assert.deepEqual(types, ['samples', 'cpu'], 'both sample types can be chosen');
+  await page.selectOption('.app-actions select', 'samples');
+  await ready(page);
+  await page.waitForFunction(() => window.autoprofFlame && window.autoprofFlame.model && window.autoprofFlame.model.type === 'samples');
+  assert.match(page.url(), /sample=samples/);
+  assert.match(await page.textContent('.ap-summary'), /^samples — total 1k?/);
+  assert.equal((await page.$$eval('.app-top tbody tr td:nth-child(2)', (t) => t.map((c) => c.textContent)))[0], '400',
+    'the top table counts samples too');
   const href = await page.getAttribute('a[download]', 'href');
   const head = await page.evaluate(async (u) => [...new Uint8Array(await (await fetch(u)).arrayBuffer()).slice(0, 2)], href);
   assert.deepEqual(head, [0x1f, 0x8b], 'the download is the gzipped pprof');
@@ -229,6 +244,8 @@ test('search highlights, a top-table row focuses its function, zoom, and a copie
   const copy = await open(url.slice(server.url.length + 1));
   assert.deepEqual(await rect(copy, ['main', 'serve', 'parse']), inServe, 'the same zoom');
   assert.equal(await copy.inputValue('input.ap-search'), 'encode', 'the same search');
+  assert.equal(await copy.getAttribute('.app-top tr[data-function="encode"]', 'aria-selected'), 'true',
+    'the top table marks the searched function');
   assert.ok(isMagenta(await framePixel(copy, ['main', 'serve', 'encode'])));
   await copy.close();
   await page.close();

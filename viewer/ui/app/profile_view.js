@@ -46,6 +46,7 @@ export function renderProfile(container, route, router, id) {
   const flame = getJson(`${profileUrl(id)}/flamegraph${flameQuery}`).then((json) => {
     if (!alive) return;
     host.show(json);
+    if (table) table.markSearch(host.graph.getState().search);  // the URL's search, applied by show()
     const types = Array.isArray(json.sample_types) ? json.sample_types : [];
     if (types.length > 1) {
       sampleSelect.replaceChildren(...types.map((t) => h('option', { value: t, selected: json.sample_type && t === json.sample_type.type }, t)));
