@@ -208,6 +208,10 @@ test('a profile shows its flame graph by pixels, the top table, metadata, histor
   const head = await page.evaluate(async (u) => [...new Uint8Array(await (await fetch(u)).arrayBuffer()).slice(0, 2)], href);
   assert.deepEqual(head, [0x1f, 0x8b], 'the download is the gzipped pprof');
   await shot(page, 'profile.png');
+  await page.click('a.app-secondary');
+  await ready(page);
+  assert.match(await page.textContent('.app-compare-summary'), /^Choose a base above/);
+  assert.equal(await page.inputValue('input[name="target.ids"]'), ids.incident, 'this profile is the target');
   await page.close();
 });
 

@@ -152,8 +152,9 @@ export function renderCompare(container, route, router) {
     r.ids.map((id) => h('a', { href: `#/profile/${encodeURIComponent(id)}`, class: 'app-id' }, shortId(id))));
 
   const empty = (s) => !s.ids.length && !s.app && !s.kind && !s.labels.length;
-  if (empty(sides.base) && empty(sides.target)) {
-    summary.textContent = 'Choose a base and a target above: profile ids, or groups by app, kind and labels ' +
+  if (empty(sides.base) || empty(sides.target)) {
+    const missing = empty(sides.base) && empty(sides.target) ? 'a base and a target' : empty(sides.base) ? 'a base' : 'a target';
+    summary.textContent = `Choose ${missing} above: profile ids, or groups by app, kind and labels ` +
       '(e.g. version:1.4 against version:1.5). Profiles can also be picked in the list.';
     split.hidden = true;
     container.dataset.ready = 'true';

@@ -13,7 +13,7 @@ import { functionTable } from './top_table.js';
 import {
   agentCostText, bytes, labelPairs, limitsText, profileTime, seconds, shortId, triggerText, utcTime,
 } from './format.js';
-import { Route } from './route.js';
+import { Route, routeOf } from './route.js';
 
 export function renderProfile(container, route, router, id) {
   const sample = route.get('sample');
@@ -23,9 +23,11 @@ export function renderProfile(container, route, router, id) {
   const subtitle = h('div', { class: 'app-subtitle' });
   const sampleSelect = h('select', { 'aria-label': 'sample type', hidden: true });
   const download = h('a', { class: 'app-button', href: `${profileUrl(id)}/pprof`, download: '' }, 'Download pprof');
+  const compare = h('a', { class: 'app-button app-secondary', href: routeOf('/compare', { 'target.ids': id }).format(),
+    title: 'a comparison with this profile as the target; choose the base there' }, 'Compare…');
   const head = h('header', { class: 'app-view-head' },
     h('div', { class: 'app-titles' }, title, subtitle),
-    h('div', { class: 'app-actions' }, h('label', { hidden: true }, 'sample ', sampleSelect), download));
+    h('div', { class: 'app-actions' }, h('label', { hidden: true }, 'sample ', sampleSelect), compare, download));
   const flameBox = h('div', { class: 'app-flame-host' });
   const metaBox = h('section', { class: 'app-meta', 'aria-label': 'profile metadata' }, h('h2', {}, 'Capture'));
   const topBox = h('section', { class: 'app-top', 'aria-label': 'top functions' });
