@@ -49,7 +49,7 @@ before(async () => {
       sidecar('demo', 'cpu', 120 - 30 * n, { version: '1.5' }, cpu(0.8)));
   }
   ids.heap = await upload(server, path.join(profiles, 'heap.pb.gz'),
-    sidecar('checkout', 'heap', 60, { pod: 'web-2' }, { reason: 'memory', value: 0.93, threshold: 0.9 }));
+    sidecar('checkout', 'heap', 50, { pod: 'web-2' }, { reason: 'memory', value: 0.93, threshold: 0.9 }));
   const meta = sidecar('checkout', 'cpu', 10, { pod: 'web-1', note: HOSTILE }, cpu(0.91));
   meta.history = incidentHistory(meta.start_unix_ms);
   ids.incident = await upload(server, path.join(profiles, 'incident.pb.gz'), meta);
