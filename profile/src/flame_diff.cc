@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "autoprof/analysis.h"
 #include "autoprof/flame.h"
 #include "flame_stack_tree.h"
 
@@ -32,7 +33,7 @@ Status AddSide(const char* label, std::span<const Profile> profiles, const std::
                DiffSide* side, std::string* counts) {
   if (profiles.empty()) return InvalidArgument(std::string(label) + ": no profile");
   for (size_t i = 0; i < profiles.size(); ++i) {
-    Result<size_t> index = flame_internal::FindSampleType(profiles[i], type);
+    Result<size_t> index = FindSampleIndex(profiles[i], type);
     if (!index.ok()) {
       return InvalidArgument(std::string(label) + " profile " + std::to_string(i + 1) + ": " +
                              index.status().message());
@@ -127,7 +128,7 @@ Result<DiffTree> BuildDiffTree(std::span<const Profile> base, std::span<const Pr
   if (base.empty() || target.empty()) {
     return InvalidArgument(base.empty() ? "base: no profile" : "target: no profile");
   }
-  Result<size_t> first = flame_internal::FindSampleType(base[0], options.flame.sample_index);
+  Result<size_t> first = FindSampleIndex(base[0], options.flame.sample_index);
   if (!first.ok()) return InvalidArgument("base profile 1: " + first.status().message());
 
   DiffTree tree;
