@@ -12,18 +12,7 @@ namespace {
 
 using testing::ProfileBuilder;
 
-int Find(const DiffTree& t, const std::vector<std::string>& path) {
-  int node = 0;
-  for (const std::string& name : path) {
-    int next = -1;
-    for (size_t i = 0; i < t.nodes.size(); ++i) {
-      if (t.nodes[i].parent == node && t.name(i) == name) next = static_cast<int>(i);
-    }
-    if (next < 0) return -1;
-    node = next;
-  }
-  return node;
-}
+int Find(const DiffTree& t, const std::vector<std::string>& path) { return testing::FindNode(t, path); }
 
 Result<DiffTree> DiffTreeOf(const Profile& base, const Profile& target, Normalization n,
                       double min_fraction = 0) {

@@ -15,19 +15,7 @@ namespace {
 
 using testing::ProfileBuilder;
 
-// The node reached by following `path` (names below the root), or -1.
-int Find(const FlameTree& t, const std::vector<std::string>& path) {
-  int node = 0;
-  for (const std::string& name : path) {
-    int next = -1;
-    for (size_t i = 0; i < t.nodes.size(); ++i) {
-      if (t.nodes[i].parent == node && t.name(i) == name) next = static_cast<int>(i);
-    }
-    if (next < 0) return -1;
-    node = next;
-  }
-  return node;
-}
+int Find(const FlameTree& t, const std::vector<std::string>& path) { return testing::FindNode(t, path); }
 
 // total == self + sum of children's totals, for every node.
 void ExpectTotalsConsistent(const FlameTree& t) {
