@@ -94,8 +94,8 @@ uint32_t SignificantFlag(Normalization n) {
 }  // namespace
 
 double PoissonChangePValue(int64_t a, int64_t b, double p0) {
-  if (a < 0 || b < 0 || !(p0 > 0 && p0 < 1)) return 1;
-  const int64_t n = a + b;
+  int64_t n = 0;
+  if (a < 0 || b < 0 || !(p0 > 0 && p0 < 1) || __builtin_add_overflow(a, b, &n)) return 1;
   if (n == 0) return 1;
   const double lp = std::log(p0), lq = std::log1p(-p0);
   if (n <= kExactLimit) {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdint>
 #include <limits>
 
 #include "autoprof/analysis.h"
@@ -9,6 +10,12 @@
 
 namespace autoprof::flame_internal {
 namespace {
+
+// Values are non-negative; a sum that would overflow stays at the maximum rather
+// than wrapping (a hostile profile can hold values near 2^63).
+void AddSaturating(int64_t& sum, int64_t v) {
+  if (__builtin_add_overflow(sum, v, &sum)) sum = INT64_MAX;
+}
 
 uint64_t Mix(uint64_t key) {
   key ^= key >> 33;
@@ -95,7 +102,7 @@ void StackTree::AddProfile(const Profile& profile, const std::vector<ColumnSourc
 
     uint32_t node = 0;
     auto credit_total = [&](uint32_t n) {
-      for (size_t c = 0; c < columns_; ++c) total_[n * columns_ + c] += add[c];
+      for (size_t c = 0; c < columns_; ++c) AddSaturating(total_[n * columns_ + c], add[c]);
     };
     credit_total(0);
     leaf_first.clear();
@@ -104,7 +111,7 @@ void StackTree::AddProfile(const Profile& profile, const std::vector<ColumnSourc
       node = Child(node, tree_name[*frame]);
       credit_total(node);
     }
-    for (size_t c = 0; c < columns_; ++c) self_[node * columns_ + c] += add[c];
+    for (size_t c = 0; c < columns_; ++c) AddSaturating(self_[node * columns_ + c], add[c]);
   }
 }
 
@@ -212,7 +219,9 @@ FlatTree StackTree::Flatten(const std::function<double(size_t)>& width, double m
         kept_kids.push_back(child);
       } else {
         folded.nodes += subtree[child];
-        for (size_t c = 0; c < columns_; ++c) folded.total[c] += total_[child * columns_ + c];
+        for (size_t c = 0; c < columns_; ++c) {
+          AddSaturating(folded.total[c], total_[child * columns_ + c]);
+        }
       }
     }
     std::sort(kept_kids.begin(), kept_kids.end(), by_name);
