@@ -161,6 +161,35 @@ test('clicking a frame zooms into it; the breadcrumb and Escape zoom back out', 
   await page.close();
 });
 
+test('hovering shows self and total; the keyboard moves, zooms and backs out', async () => {
+  const page = await open(flame('flame.html', path.join(profiles, 'cpu.pb.gz')));
+  const { width, row } = await layout(page);
+  const box = await page.locator('canvas.ap-canvas').boundingBox();
+  await page.mouse.move(box.x + 0.85 * width, box.y + 3 * row + row / 2);  // parse
+  const tip = page.locator('.ap-tip');
+  assert.ok(await tip.isVisible(), 'tooltip shown');
+  const text = await tip.textContent();
+  assert.match(text, /^parse/);
+  assert.match(text, /total: 3 s \(30\.0% of all\)/);
+  assert.match(text, /self: 3 s \(30\.0% of all\)/);
+
+  await page.locator('canvas.ap-canvas').focus();
+  for (const key of ['ArrowDown', 'ArrowDown', 'Enter']) await page.keyboard.press(key);  // widest: main, serve
+  await settle(page);
+  assert.match(page.url(), /zoom=main\/serve/);
+  await page.keyboard.press('ArrowDown');   // parse, the wider callee
+  await page.keyboard.press('ArrowLeft');   // encode
+  await page.keyboard.press('Enter');
+  await settle(page);
+  assert.match(page.url(), /zoom=main\/serve\/encode/);
+  await page.keyboard.press('Escape');
+  await settle(page);
+  assert.match(page.url(), /zoom=main\/serve(&|$)/);
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'ap-search');
+  await page.close();
+});
+
 test('a copied URL reopens the same view', async () => {
   const page = await open(flame('flame.html', path.join(profiles, 'cpu.pb.gz')));
   const { width, row } = await layout(page);
