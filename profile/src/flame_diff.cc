@@ -100,16 +100,26 @@ double PoissonChangePValue(int64_t a, int64_t b, double p0) {
   const double lp = std::log(p0), lq = std::log1p(-p0);
   if (n <= kExactLimit) {
     // Two-sided as R's binom.test: the mass of every outcome no likelier than b.
+    // Walk out from the mode with the pmf's ratio recurrence: one exp per call.
     const auto& lf = LogFactorials();
     auto log_pmf = [&](int64_t k) {
       return lf[n] - lf[k] - lf[n - k] + static_cast<double>(k) * lp +
              static_cast<double>(n - k) * lq;
     };
-    const double observed = log_pmf(b) + 1e-7;
-    double p = 0;
-    for (int64_t k = 0; k <= n; ++k) {
-      double l = log_pmf(k);
-      if (l <= observed) p += std::exp(l);
+    const double observed = std::exp(log_pmf(b)) * (1 + 1e-7);
+    const double ratio = p0 / (1 - p0);
+    const int64_t mode = std::min<int64_t>(n, static_cast<int64_t>((n + 1) * p0));
+    const double at_mode = std::exp(log_pmf(mode));
+    double p = at_mode <= observed ? at_mode : 0;
+    double v = at_mode;
+    for (int64_t k = mode; k < n; ++k) {  // v becomes pmf(k + 1)
+      v *= static_cast<double>(n - k) / static_cast<double>(k + 1) * ratio;
+      if (v <= observed) p += v;
+    }
+    v = at_mode;
+    for (int64_t k = mode; k > 0; --k) {  // v becomes pmf(k - 1)
+      v *= static_cast<double>(k) / (static_cast<double>(n - k + 1) * ratio);
+      if (v <= observed) p += v;
     }
     return std::min(1.0, p);
   }
