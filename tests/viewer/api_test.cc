@@ -20,17 +20,11 @@ using testing::CpuProfileBytes;
 using testing::Sidecar;
 using testing::Upload;
 
-class ViewerApiTest : public ::testing::Test {
+class ViewerApiTest : public testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("autoprof-api-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-  }
   void TearDown() override {
     server_.reset();
-    fs::remove_all(dir_);
+    ScratchDirTest::TearDown();
   }
 
   void Start(ViewerOptions options = {}) {
@@ -70,7 +64,6 @@ class ViewerApiTest : public ::testing::Test {
     return n;
   }
 
-  fs::path dir_;
   std::unique_ptr<ViewerServer> server_;
   std::unique_ptr<httplib::Client> client_;
 };

@@ -20,16 +20,8 @@ using testing::ServeProcess;
 using testing::Sidecar;
 using testing::Upload;
 
-class ServeProcessTest : public ::testing::Test {
+class ServeProcessTest : public testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("autoprof-serve-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::vector<json> ListAll(const std::string& url) {
     httplib::Client client(url);
     httplib::Result res = client.Get("/api/v1/profiles?limit=10000");
@@ -41,7 +33,6 @@ class ServeProcessTest : public ::testing::Test {
     return out;
   }
 
-  fs::path dir_;
 };
 
 struct UploadTally {
