@@ -70,7 +70,8 @@ void PrintHuman(const CgroupSnapshot& s) {
               Text(c.throttled_periods, "-", "%.0f", 1).c_str(),
               Text(c.periods, "-", "%.0f", 1).c_str(),
               Text(c.throttled_seconds, "-", "%.3f s", 1).c_str());
-  std::printf("memory limit:    %s%s%s\n", Text(m.limit_bytes, "unlimited", "%.1f MiB", kMiB).c_str(),
+  std::printf("memory limit:    %s%s%s\n",
+              Text(m.limit_bytes, "unlimited", "%.1f MiB", kMiB).c_str(),
               m.limit_path.empty() ? "" : " at ", m.limit_path.c_str());
   std::printf("memory usage:    %s; working set %s\n",
               Text(m.usage_bytes, "-", "%.1f MiB", kMiB).c_str(),
@@ -82,9 +83,7 @@ void PrintHuman(const CgroupSnapshot& s) {
   for (const auto& e : s.errors) std::printf("warning:         %s\n", e.c_str());
 }
 
-std::string Percent(const Measured<double>& m) {
-  return Text(m, "no limit", "%.0f%%", 100);
-}
+std::string Percent(const Measured<double>& m) { return Text(m, "no limit", "%.0f%%", 100); }
 
 // One --watch line: CPU vs limit, throttling, working set vs limit.
 void PrintWatchLine(const CgroupSnapshot& s, const Utilization& u) {

@@ -60,11 +60,12 @@ std::optional<TriggerDecision> TriggerPolicy::Observe(SteadyTime now, const Sign
     ProfileKind kind;
     TriggerReason reason;
   };
-  // Every signal advances every tick, whatever the others do.
+  // Every signal advances every tick, whatever the others do. When several are
+  // ready at once the more specific reason wins: throttling before plain CPU use.
   Candidate candidates[] = {
       {&memory_, u.memory, ProfileKind::kHeap, TriggerReason::kMemory},
-      {&cpu_, u.cpu, ProfileKind::kCpu, TriggerReason::kCpu},
       {&throttle_, u.throttle, ProfileKind::kCpu, TriggerReason::kThrottle},
+      {&cpu_, u.cpu, ProfileKind::kCpu, TriggerReason::kCpu},
   };
   std::optional<TriggerDecision> decision;
   for (Candidate& c : candidates) {

@@ -77,7 +77,7 @@ Result<std::string> ReadWholeFile(const std::string& path) {
   }
 }
 
-Chain MakeChain(const std::string& prefix, const Hierarchy& h,
+Chain MakeChain(const std::string& prefix, bool keep_open, const Hierarchy& h,
                 std::initializer_list<const char*> names) {
   Chain chain;
   chain.present = h.present;
@@ -88,7 +88,8 @@ Chain MakeChain(const std::string& prefix, const Hierarchy& h,
     level.in_mount = std::string(h.InMount(i));
     size_t slot = 0;
     for (const char* name : names) {
-      if (name != nullptr) level.files[slot] = CgroupFile(prefix + level.dir + "/" + name);
+      if (name != nullptr)
+        level.files[slot] = CgroupFile(prefix + level.dir + "/" + name, keep_open);
       ++slot;
     }
     chain.levels.push_back(std::move(level));
@@ -106,10 +107,14 @@ bool Stricter(const Measured<T>& a, const Measured<T>& b) {
 
 std::string_view CgroupVersionName(CgroupVersion version) {
   switch (version) {
-    case CgroupVersion::kNone: return "none";
-    case CgroupVersion::kV1: return "v1";
-    case CgroupVersion::kV2: return "v2";
-    case CgroupVersion::kHybrid: return "hybrid";
+    case CgroupVersion::kNone:
+      return "none";
+    case CgroupVersion::kV1:
+      return "v1";
+    case CgroupVersion::kV2:
+      return "v2";
+    case CgroupVersion::kHybrid:
+      return "hybrid";
   }
   return "none";
 }
@@ -134,8 +139,7 @@ struct Cgroup::State {
 
   // The file's text, or nullopt (noted unless it is missing and that is allowed).
   // `*missing` tells a file that does not exist from one that failed.
-  std::optional<std::string_view> Read(CgroupFile& file, bool missing_ok,
-                                       bool* missing = nullptr) {
+  std::optional<std::string_view> Read(CgroupFile& file, bool missing_ok, bool* missing = nullptr) {
     Result<std::string_view> r = file.Read(buffer);
     if (r.ok()) return *r;
     bool not_found = r.status().code() == StatusCode::kNotFound;
@@ -154,18 +158,22 @@ struct Cgroup::State {
   void ApplyLayout(const Layout& layout) {
     version = layout.version;
     if (layout.cpu.v2) {
-      cpu = MakeChain(prefix, layout.cpu, {"cpu.max", nullptr, "cpu.stat"});
+      cpu =
+          MakeChain(prefix, options.keep_files_open, layout.cpu, {"cpu.max", nullptr, "cpu.stat"});
     } else {
-      cpu = MakeChain(prefix, layout.cpu, {"cpu.cfs_quota_us", "cpu.cfs_period_us", "cpu.stat"});
+      cpu = MakeChain(prefix, options.keep_files_open, layout.cpu,
+                      {"cpu.cfs_quota_us", "cpu.cfs_period_us", "cpu.stat"});
     }
-    cpuacct = MakeChain(prefix, layout.cpuacct, {"cpuacct.usage"});
+    cpuacct = MakeChain(prefix, options.keep_files_open, layout.cpuacct, {"cpuacct.usage"});
     if (layout.memory.v2) {
-      memory = MakeChain(prefix, layout.memory, {"memory.max", "memory.current", "memory.stat"});
+      memory = MakeChain(prefix, options.keep_files_open, layout.memory,
+                         {"memory.max", "memory.current", "memory.stat"});
     } else {
-      memory = MakeChain(prefix, layout.memory,
+      memory = MakeChain(prefix, options.keep_files_open, layout.memory,
                          {"memory.limit_in_bytes", "memory.usage_in_bytes", "memory.stat"});
     }
-    unified = MakeChain(prefix, layout.unified, {"cpu.pressure", "memory.pressure"});
+    unified = MakeChain(prefix, options.keep_files_open, layout.unified,
+                        {"cpu.pressure", "memory.pressure"});
   }
 
   Status Resolve(std::string_view text) {
@@ -188,8 +196,8 @@ struct Cgroup::State {
     } else {
       std::string path = prefix + "/proc/self/status";
       Result<std::string> text = ReadWholeFile(path);
-      Result<int> n = text.ok() ? cgroup_internal::ParseAllowedCpus(path, *text)
-                                : Result<int>(text.status());
+      Result<int> n =
+          text.ok() ? cgroup_internal::ParseAllowedCpus(path, *text) : Result<int>(text.status());
       if (n.ok()) {
         cpus = *n;
         return;
@@ -215,18 +223,20 @@ struct Cgroup::State {
       bool missing = false;
       std::optional<std::string_view> text = Read(level.files[kCpuLimit], true, &missing);
       if (!text) return missing ? Measured<double>::Unlimited() : Measured<double>();
-      Result<Measured<double>> r = cgroup_internal::ParseCpuMax(level.files[kCpuLimit].path(), *text);
+      Result<Measured<double>> r =
+          cgroup_internal::ParseCpuMax(level.files[kCpuLimit].path(), *text);
       if (r.ok()) return *r;
       Note(r.status());
       return {};
     }
     Measured<int64_t> quota = ReadInt(level.files[kCpuLimit], /*missing_ok=*/true);
-    if (!quota.is_number()) return quota.is_unlimited() ? Measured<double>::Unlimited() : Measured<double>();
+    if (!quota.is_number())
+      return quota.is_unlimited() ? Measured<double>::Unlimited() : Measured<double>();
     if (*quota.number() == -1) return Measured<double>::Unlimited();
     Measured<int64_t> period = ReadInt(level.files[kCpuPeriod], /*missing_ok=*/false);
     if (!period.is_number()) return {};
-    Result<Measured<double>> r = cgroup_internal::CfsQuotaCores(
-        level.files[kCpuLimit].path(), *quota.number(), *period.number());
+    Result<Measured<double>> r = cgroup_internal::CfsQuotaCores(level.files[kCpuLimit].path(),
+                                                                *quota.number(), *period.number());
     if (r.ok()) return *r;
     Note(r.status());
     return {};
@@ -370,7 +380,8 @@ struct Cgroup::State {
     bool at_root = at + 1 == memory.levels.size();
     std::optional<std::string_view> usage_text = Read(level.files[kMemoryUsage], at_root);
     if (usage_text) {
-      out.usage_bytes = Keep(cgroup_internal::ParseInt64(level.files[kMemoryUsage].path(), *usage_text));
+      out.usage_bytes =
+          Keep(cgroup_internal::ParseInt64(level.files[kMemoryUsage].path(), *usage_text));
       if (out.usage_bytes.is_number() && *out.usage_bytes.number() < 0) {
         Note(InvalidArgument(level.files[kMemoryUsage].path() + ": negative usage"));
         out.usage_bytes = {};
@@ -379,8 +390,8 @@ struct Cgroup::State {
     KeyedFile stat = ReadKeyed(level.files[kMemoryStat], /*missing_ok=*/false);
     Measured<int64_t> inactive = stat.Get(memory.v2 ? "inactive_file" : "total_inactive_file");
     if (out.usage_bytes.is_number() && inactive.is_number()) {
-      out.working_set_bytes =
-          Measured<int64_t>::Of(std::max<int64_t>(0, *out.usage_bytes.number() - *inactive.number()));
+      out.working_set_bytes = Measured<int64_t>::Of(
+          std::max<int64_t>(0, *out.usage_bytes.number() - *inactive.number()));
     }
   }
 
@@ -392,7 +403,8 @@ struct Cgroup::State {
     }
     if (auto mem_psi = ReadPressure(leaf.files[kMemoryPressure])) {
       out.memory_some_total_us = Measured<int64_t>::Of(mem_psi->some_total_us);
-      if (mem_psi->full_total_us) out.memory_full_total_us = Measured<int64_t>::Of(*mem_psi->full_total_us);
+      if (mem_psi->full_total_us)
+        out.memory_full_total_us = Measured<int64_t>::Of(*mem_psi->full_total_us);
     }
   }
 
@@ -423,7 +435,8 @@ Result<Cgroup> Cgroup::Open(CgroupOptions options) {
   if (::stat(options.root.c_str(), &st) != 0) {
     return InvalidArgument(options.root + ": cgroup root: " + std::strerror(errno));
   }
-  if (!S_ISDIR(st.st_mode)) return InvalidArgument(options.root + ": cgroup root is not a directory");
+  if (!S_ISDIR(st.st_mode))
+    return InvalidArgument(options.root + ": cgroup root is not a directory");
   if (!options.clock) options.clock = MonotonicNow;
   if (options.reresolve_every < 1) options.reresolve_every = 1;
   state->options = std::move(options);
@@ -443,7 +456,7 @@ Result<Cgroup> Cgroup::Open(CgroupOptions options) {
   }
   state->ReadCpuCount();
 
-  state->proc_cgroup = CgroupFile(prefix + "/proc/self/cgroup");
+  state->proc_cgroup = CgroupFile(prefix + "/proc/self/cgroup", state->options.keep_files_open);
   Result<std::string_view> text = state->proc_cgroup.Read(state->buffer);
   if (text.ok()) {
     AUTOPROF_RETURN_IF_ERROR(state->Resolve(*text));

@@ -39,6 +39,7 @@ Result<std::string_view> CgroupFile::Read(std::span<char> buffer) {
     AUTOPROF_RETURN_IF_ERROR(Open());
     n = ::pread(fd_.get(), buffer.data(), buffer.size(), 0);
   }
+  if (!keep_open_) fd_.Reset();
   if (n < 0) {
     int err = errno;
     if (FileWentAway(err)) fd_.Reset();

@@ -18,7 +18,9 @@ namespace autoprof::cgroup_internal {
 class CgroupFile {
  public:
   CgroupFile() = default;
-  explicit CgroupFile(std::string path) : path_(std::move(path)) {}
+  // keep_open false closes the file after every read (the benchmark's baseline).
+  explicit CgroupFile(std::string path, bool keep_open = true)
+      : path_(std::move(path)), keep_open_(keep_open) {}
 
   // The whole file, read into `buffer`; a view into it. NotFound when the file does
   // not exist; ResourceExhausted when it does not fit in `buffer`.
@@ -30,6 +32,7 @@ class CgroupFile {
   Status Open();
 
   std::string path_;
+  bool keep_open_ = true;
   UniqueFd fd_;
 };
 

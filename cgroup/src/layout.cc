@@ -14,8 +14,7 @@ bool UnderCgroupFs(const CgroupMount& m) {
 // True when `path` is `prefix` or lies below it, component-wise.
 bool IsPathWithin(std::string_view path, std::string_view prefix) {
   if (prefix == "/") return true;
-  return path.starts_with(prefix) &&
-         (path.size() == prefix.size() || path[prefix.size()] == '/');
+  return path.starts_with(prefix) && (path.size() == prefix.size() || path[prefix.size()] == '/');
 }
 
 bool ReachesAbove(std::string_view path) {

@@ -49,8 +49,7 @@ Status Malformed(std::string_view file, std::string_view what) {
 }
 
 Status MalformedLine(std::string_view file, int line, std::string_view what) {
-  return InvalidArgument(std::string(file) + ":" + std::to_string(line) + ": " +
-                         std::string(what));
+  return InvalidArgument(std::string(file) + ":" + std::to_string(line) + ": " + std::string(what));
 }
 
 std::string_view TrimTrailingNewline(std::string_view text) {
@@ -72,7 +71,8 @@ Result<int64_t> NonNegativeField(std::string_view file, int line, std::string_vi
                                  std::string_view value) {
   if (value.empty()) return MalformedLine(file, line, "no value after '" + std::string(key) + "'");
   std::optional<int64_t> v = ToInt64(value);
-  if (!v) return MalformedLine(file, line, std::string(key) + " is not an integer: " + Quote(value));
+  if (!v)
+    return MalformedLine(file, line, std::string(key) + " is not an integer: " + Quote(value));
   if (*v < 0) return MalformedLine(file, line, std::string(key) + " is negative: " + Quote(value));
   return *v;
 }
@@ -92,8 +92,8 @@ std::string UnescapeMountPath(std::string_view field) {
   for (size_t i = 0; i < field.size(); ++i) {
     if (field[i] == '\\' && i + 3 < field.size()) {
       std::string_view oct = field.substr(i + 1, 3);
-      if (oct[0] >= '0' && oct[0] <= '3' && oct[1] >= '0' && oct[1] <= '7' &&
-          oct[2] >= '0' && oct[2] <= '7') {
+      if (oct[0] >= '0' && oct[0] <= '3' && oct[1] >= '0' && oct[1] <= '7' && oct[2] >= '0' &&
+          oct[2] <= '7') {
         out += static_cast<char>((oct[0] - '0') * 64 + (oct[1] - '0') * 8 + (oct[2] - '0'));
         i += 3;
         continue;
@@ -149,8 +149,7 @@ Result<std::vector<CgroupMount>> ParseMountInfo(std::string_view file, std::stri
   return mounts;
 }
 
-Result<std::vector<ProcCgroupEntry>> ParseProcCgroup(std::string_view file,
-                                                     std::string_view text) {
+Result<std::vector<ProcCgroupEntry>> ParseProcCgroup(std::string_view file, std::string_view text) {
   std::vector<ProcCgroupEntry> entries;
   Status s = ForEachLine(text, [&](std::string_view line, int number) -> Status {
     if (line.empty()) return Status::Ok();
@@ -212,14 +211,15 @@ Result<Measured<double>> ParseCpuMax(std::string_view file, std::string_view tex
   }
   std::optional<int64_t> q = ToInt64(quota);
   std::optional<int64_t> p = ToInt64(period);
-  if (!q || !p) return Malformed(file, "expected '<quota> <period>', got " + Quote(TrimTrailingNewline(text)));
+  if (!q || !p)
+    return Malformed(file, "expected '<quota> <period>', got " + Quote(TrimTrailingNewline(text)));
   return CfsQuotaCores(file, *q, *p);
 }
 
-Result<Measured<double>> CfsQuotaCores(std::string_view file, int64_t quota_us,
-                                       int64_t period_us) {
+Result<Measured<double>> CfsQuotaCores(std::string_view file, int64_t quota_us, int64_t period_us) {
   if (quota_us == -1) return Measured<double>::Unlimited();
-  if (quota_us <= 0) return Malformed(file, "quota " + std::to_string(quota_us) + " is not positive");
+  if (quota_us <= 0)
+    return Malformed(file, "quota " + std::to_string(quota_us) + " is not positive");
   if (period_us <= 0) {
     return Malformed(file, "period " + std::to_string(period_us) + " is not positive");
   }
@@ -257,7 +257,8 @@ Result<PressureTotals> ParsePressure(std::string_view file, std::string_view tex
       if (!v.ok()) return v.status();
       total = *v;
     }
-    if (!total) return MalformedLine(file, number, "no total= on the '" + std::string(kind) + "' line");
+    if (!total)
+      return MalformedLine(file, number, "no total= on the '" + std::string(kind) + "' line");
     (kind == "some" ? some : full) = total;
     return Status::Ok();
   });
@@ -276,7 +277,8 @@ Result<int> CountCpuList(std::string_view file, std::string_view text) {
     list.remove_prefix(comma == std::string_view::npos ? list.size() : comma + 1);
     size_t dash = range.find('-');
     std::optional<int64_t> lo = ToInt64(range.substr(0, dash));
-    std::optional<int64_t> hi = dash == std::string_view::npos ? lo : ToInt64(range.substr(dash + 1));
+    std::optional<int64_t> hi =
+        dash == std::string_view::npos ? lo : ToInt64(range.substr(dash + 1));
     constexpr int64_t kMaxCpu = 1 << 20;
     if (!lo || !hi || *lo < 0 || *hi < *lo || *hi >= kMaxCpu) {
       return Malformed(file, "bad CPU range " + Quote(range));

@@ -17,9 +17,9 @@ namespace autoprof::cgroup_internal {
 
 // One cgroup or cgroup2 line of /proc/self/mountinfo.
 struct CgroupMount {
-  std::string root;         // the mount's root inside the hierarchy (field 4)
-  std::string mount_point;  // where it is mounted (field 5), octal escapes undone
-  bool v2 = false;          // cgroup2
+  std::string root;                  // the mount's root inside the hierarchy (field 4)
+  std::string mount_point;           // where it is mounted (field 5), octal escapes undone
+  bool v2 = false;                   // cgroup2
   std::vector<std::string> options;  // super options (v1: holds the controllers)
 
   bool HasController(std::string_view name) const;
@@ -37,8 +37,7 @@ struct ProcCgroupEntry {
   std::vector<std::string> controllers;  // empty for the cgroup2 "0::" line
   std::string path;                      // may itself contain ':'
 };
-Result<std::vector<ProcCgroupEntry>> ParseProcCgroup(std::string_view file,
-                                                     std::string_view text);
+Result<std::vector<ProcCgroupEntry>> ParseProcCgroup(std::string_view file, std::string_view text);
 
 // A file holding one integer, optionally followed by a newline.
 Result<int64_t> ParseInt64(std::string_view file, std::string_view text);
@@ -50,8 +49,7 @@ Result<Measured<int64_t>> ParseMaxOrInt(std::string_view file, std::string_view 
 Result<Measured<double>> ParseCpuMax(std::string_view file, std::string_view text);
 
 // v1 cpu.cfs_quota_us and cpu.cfs_period_us; a quota of -1 means unlimited.
-Result<Measured<double>> CfsQuotaCores(std::string_view file, int64_t quota_us,
-                                       int64_t period_us);
+Result<Measured<double>> CfsQuotaCores(std::string_view file, int64_t quota_us, int64_t period_us);
 
 // The value of `key` in a file of "key value" lines (cpu.stat, memory.stat,
 // /proc/meminfo with its "Key:" and trailing unit). nullopt when the key is absent.

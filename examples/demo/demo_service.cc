@@ -6,7 +6,7 @@
 //   GET /leak?kb=1024       LeakRemember: holds the memory forever
 //   GET /healthz
 //
-// Flags: --listen ADDR (default 127.0.0.1), --port N (default 8081). The agent is
+// Flags: --listen ADDR (default 127.0.0.1), --port N (default 8081; 0 picks one). The agent is
 // configured by AUTOPROF_* variables (README).
 #include <httplib.h>
 
@@ -76,12 +76,16 @@ int main(int argc, char** argv) {
   g_server = &server;
   std::signal(SIGINT, [](int) { g_server->stop(); });
   std::signal(SIGTERM, [](int) { g_server->stop(); });
-  std::fprintf(stderr, "demo_service: listening on http://%s:%d (alloc mode %s)\n",
-               listen.c_str(), port, default_mode == demo::AllocMode::kNaive ? "naive" : "pooled");
-  if (!server.listen(listen.c_str(), port)) {
+  // --port 0 picks a free port; the line below says which.
+  int bound = port == 0 ? server.bind_to_any_port(listen.c_str())
+                        : (server.bind_to_port(listen.c_str(), port) ? port : -1);
+  if (bound < 0) {
     std::fprintf(stderr, "demo_service: cannot listen on %s:%d\n", listen.c_str(), port);
     return 1;
   }
+  std::fprintf(stderr, "demo_service: listening on http://%s:%d (alloc mode %s)\n",
+               listen.c_str(), bound, default_mode == demo::AllocMode::kNaive ? "naive" : "pooled");
+  if (!server.listen_after_bind()) return 1;
   autoprof_stop();
   return 0;
 }

@@ -101,20 +101,20 @@ Result<size_t> FindSampleIndex(const Profile& profile, std::string_view name) {
 }
 
 Result<Normalization> ParseNormalization(std::string_view word) {
-  if (word == "none") return Normalization::kAbsolute;
+  if (word == "absolute" || word == "none") return Normalization::kAbsolute;
   if (word == "share") return Normalization::kShare;
   if (word == "per-second") return Normalization::kPerSecond;
   return InvalidArgument("unknown normalization '" + std::string(word) +
-                         "' (expected none, share or per-second)");
+                         "' (expected absolute, share or per-second)");
 }
 
 std::string_view NormalizationName(Normalization n) {
   switch (n) {
-    case Normalization::kAbsolute: return "none";
+    case Normalization::kAbsolute: return "absolute";
     case Normalization::kShare: return "share";
     case Normalization::kPerSecond: return "per-second";
   }
-  return "none";
+  return "absolute";
 }
 
 }  // namespace autoprof

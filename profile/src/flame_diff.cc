@@ -118,24 +118,6 @@ double PoissonChangePValue(int64_t a, int64_t b, double p0) {
   return std::erfc(z / std::sqrt(2.0));
 }
 
-const char* NormalizationName(Normalization n) {
-  switch (n) {
-    case Normalization::kAbsolute:
-      return "absolute";
-    case Normalization::kShare:
-      return "share";
-    case Normalization::kPerSecond:
-      return "per-second";
-  }
-  return "?";
-}
-
-Result<Normalization> ParseNormalization(const std::string& name) {
-  for (Normalization n : kAllNormalizations) {
-    if (name == NormalizationName(n)) return n;
-  }
-  return InvalidArgument("normalization '" + name + "': expected absolute, share or per-second");
-}
 
 double DiffTree::BaseScale(Normalization n) const { return Scale(base, n); }
 double DiffTree::TargetScale(Normalization n) const { return Scale(target, n); }

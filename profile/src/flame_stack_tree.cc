@@ -26,7 +26,40 @@ std::string AddressName(const Profile& profile, const Location& loc,
   return buf;
 }
 
+uint64_t Mix(uint64_t key) {
+  key ^= key >> 33;
+  key *= 0xff51afd7ed558ccdULL;
+  key ^= key >> 33;
+  return key;
+}
+
 }  // namespace
+
+uint32_t ChildIndex::FindOrInsert(uint64_t key, uint32_t fresh) {
+  if (2 * (used_ + 1) > slots_.size()) Grow();
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = Mix(key) & mask;; i = (i + 1) & mask) {
+    Slot& slot = slots_[i];
+    if (slot.key == key) return slot.value;
+    if (slot.key == UINT64_MAX) {
+      slot = {key, fresh};
+      ++used_;
+      return fresh;
+    }
+  }
+}
+
+void ChildIndex::Grow() {
+  std::vector<Slot> old(slots_.size() * 2, kEmpty);
+  old.swap(slots_);
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& slot : old) {
+    if (slot.key == UINT64_MAX) continue;
+    size_t i = Mix(slot.key) & mask;
+    while (slots_[i].key != UINT64_MAX) i = (i + 1) & mask;
+    slots_[i] = slot;
+  }
+}
 
 StackTree::StackTree(size_t columns) : columns_(columns) {
   name_.push_back(Intern("all"));
@@ -42,46 +75,69 @@ uint32_t StackTree::Intern(std::string_view name) {
 }
 
 uint32_t StackTree::Child(uint32_t parent, uint32_t name) {
-  uint64_t key = (uint64_t{parent} << 32) | name;
-  auto [it, inserted] = children_.try_emplace(key, static_cast<uint32_t>(parent_.size()));
-  if (inserted) {
+  const uint32_t fresh = static_cast<uint32_t>(parent_.size());
+  uint32_t node = children_.FindOrInsert((uint64_t{parent} << 32) | name, fresh);
+  if (node == fresh) {
     name_.push_back(name);
     parent_.push_back(static_cast<int32_t>(parent));
     self_.resize(self_.size() + columns_, 0);
     total_.resize(total_.size() + columns_, 0);
   }
-  return it->second;
+  return node;
 }
 
-std::vector<std::vector<uint32_t>> StackTree::LocationNames(const Profile& profile) {
+StackTree::LocationNameTable StackTree::LocationNames(const Profile& profile) {
   std::unordered_map<uint64_t, size_t> function_index, mapping_index;
   for (size_t i = 0; i < profile.functions.size(); ++i) function_index[profile.functions[i].id] = i;
   for (size_t i = 0; i < profile.mappings.size(); ++i) mapping_index[profile.mappings[i].id] = i;
-  std::vector<std::vector<uint32_t>> out(profile.locations.size());
+  name_ids_.reserve(name_ids_.size() + profile.functions.size());
+  LocationNameTable out;
+  out.first.reserve(profile.locations.size() + 1);
+  out.names.reserve(profile.locations.size());
   for (size_t i = 0; i < profile.locations.size(); ++i) {
     const Location& loc = profile.locations[i];
+    out.first.push_back(static_cast<uint32_t>(out.names.size()));
     // Lines are innermost first; the tree wants the containing function first.
     for (auto line = loc.lines.rbegin(); line != loc.lines.rend(); ++line) {
       auto f = function_index.find(line->function_id);
       if (f == function_index.end()) {
-        out[i].push_back(Intern("?"));
+        out.names.push_back(Intern("?"));
         continue;
       }
       const Function& fn = profile.functions[f->second];
-      out[i].push_back(Intern(!fn.name.empty()          ? fn.name
+      out.names.push_back(Intern(!fn.name.empty()          ? fn.name
                               : !fn.system_name.empty() ? fn.system_name
                                                         : "?"));
     }
-    if (out[i].empty()) out[i].push_back(Intern(AddressName(profile, loc, mapping_index)));
+    if (out.names.size() == out.first.back()) {
+      out.names.push_back(Intern(AddressName(profile, loc, mapping_index)));
+    }
   }
+  out.first.push_back(static_cast<uint32_t>(out.names.size()));
   return out;
 }
 
 void StackTree::AddProfile(const Profile& profile, const std::vector<ColumnSource>& sources) {
-  std::vector<std::vector<uint32_t>> loc_names = LocationNames(profile);
-  std::unordered_map<uint64_t, size_t> loc_index;
-  loc_index.reserve(profile.locations.size());
-  for (size_t i = 0; i < profile.locations.size(); ++i) loc_index[profile.locations[i].id] = i;
+  const LocationNameTable loc_names = LocationNames(profile);
+  // Location id -> index: a flat table when ids are dense (the usual case: 1..N),
+  // a hash map otherwise. SIZE_MAX marks an id with no location.
+  uint64_t max_id = 0;
+  for (const Location& loc : profile.locations) max_id = std::max(max_id, loc.id);
+  const bool dense = max_id <= 4 * profile.locations.size() + 16;
+  std::vector<size_t> dense_index(dense ? max_id + 1 : 0, SIZE_MAX);
+  std::unordered_map<uint64_t, size_t> sparse_index;
+  for (size_t i = 0; i < profile.locations.size(); ++i) {
+    if (dense) {
+      dense_index[profile.locations[i].id] = i;
+    } else {
+      sparse_index[profile.locations[i].id] = i;
+    }
+  }
+  auto location_index = [&](uint64_t id) -> size_t {
+    if (dense) return id < dense_index.size() ? dense_index[id] : SIZE_MAX;
+    auto it = sparse_index.find(id);
+    return it == sparse_index.end() ? SIZE_MAX : it->second;
+  };
   const uint32_t unknown = Intern("?");
 
   std::vector<int64_t> add(columns_, 0);
@@ -105,14 +161,14 @@ void StackTree::AddProfile(const Profile& profile, const std::vector<ColumnSourc
     };
     credit_total(0);
     for (auto id = sample.location_ids.rbegin(); id != sample.location_ids.rend(); ++id) {
-      auto it = loc_index.find(*id);
-      if (it == loc_index.end()) {
+      size_t index = location_index(*id);
+      if (index == SIZE_MAX) {
         node = Child(node, unknown);
         credit_total(node);
         continue;
       }
-      for (uint32_t name : loc_names[it->second]) {
-        node = Child(node, name);
+      for (uint32_t k = loc_names.first[index]; k < loc_names.first[index + 1]; ++k) {
+        node = Child(node, loc_names.names[k]);
         credit_total(node);
       }
     }
@@ -148,7 +204,13 @@ FlatTree StackTree::Flatten(const std::function<double(size_t)>& width, double m
     std::vector<uint32_t> fill(first.begin(), first.end() - 1);
     for (size_t i = 1; i < n; ++i) kids[fill[parent_[i]]++] = static_cast<uint32_t>(i);
   }
-  auto by_name = [&](uint32_t a, uint32_t b) { return names_[name_[a]] < names_[name_[b]]; };
+  // Siblings are ordered by name; rank the names once so the sort compares integers.
+  std::vector<uint32_t> by_rank(names_.size()), rank(names_.size());
+  for (uint32_t i = 0; i < by_rank.size(); ++i) by_rank[i] = i;
+  std::sort(by_rank.begin(), by_rank.end(),
+            [&](uint32_t a, uint32_t b) { return names_[a] < names_[b]; });
+  for (uint32_t r = 0; r < by_rank.size(); ++r) rank[by_rank[r]] = r;
+  auto by_name = [&](uint32_t a, uint32_t b) { return rank[name_[a]] < rank[name_[b]]; };
 
   std::vector<size_t> subtree(n, 1);
   for (size_t i = n; i-- > 1;) subtree[parent_[i]] += subtree[i];

@@ -43,6 +43,26 @@ struct FlatTree {
   size_t size() const { return name.size(); }
 };
 
+// Open-addressing map from (parent node, name) to child node: the tree's inner
+// loop, where std::unordered_map's node allocations dominated.
+class ChildIndex {
+ public:
+  ChildIndex() : slots_(1 << 12, kEmpty) {}
+  // The child stored for `key`, or inserts `fresh` and returns it.
+  uint32_t FindOrInsert(uint64_t key, uint32_t fresh);
+
+ private:
+  struct Slot {
+    uint64_t key;
+    uint32_t value;
+  };
+  static constexpr Slot kEmpty = {UINT64_MAX, 0};
+  void Grow();
+
+  std::vector<Slot> slots_;
+  size_t used_ = 0;
+};
+
 class StackTree {
  public:
   explicit StackTree(size_t columns);
@@ -63,8 +83,13 @@ class StackTree {
  private:
   uint32_t Intern(std::string_view name);
   uint32_t Child(uint32_t parent, uint32_t name);
-  // Names of each location, root-most first; indexed like profile.locations.
-  std::vector<std::vector<uint32_t>> LocationNames(const Profile& profile);
+  // Names of each location, root-most first, as one flat array: location i's
+  // names are names[first[i]] .. names[first[i + 1] - 1] (i indexes profile.locations).
+  struct LocationNameTable {
+    std::vector<uint32_t> first;
+    std::vector<uint32_t> names;
+  };
+  LocationNameTable LocationNames(const Profile& profile);
 
   size_t columns_;
   std::vector<std::string> names_;
@@ -73,7 +98,7 @@ class StackTree {
   std::vector<int32_t> parent_;
   std::vector<int64_t> self_;
   std::vector<int64_t> total_;
-  std::unordered_map<uint64_t, uint32_t> children_;  // parent << 32 | name -> node
+  ChildIndex children_;  // parent << 32 | name -> node
 };
 
 // The index of the sample type named `name` (empty: default_sample_type, else

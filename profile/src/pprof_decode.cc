@@ -178,9 +178,11 @@ class Decoder {
       const char* err = nullptr;
       switch (fd.number) {
         case f::sample::kLocationId:
+          s->location_ids.reserve(s->location_ids.size() + wire::CountVarints(fd));
           err = wire::ForEachVarint(fd, [s](uint64_t v) { s->location_ids.push_back(v); });
           break;
         case f::sample::kValue:
+          s->values.reserve(s->values.size() + wire::CountVarints(fd));
           err = wire::ForEachVarint(
               fd, [s](uint64_t v) { s->values.push_back(static_cast<int64_t>(v)); });
           break;
@@ -263,12 +265,12 @@ class Decoder {
   std::vector<std::string_view> strings_;
 };
 
+}  // namespace
+
 bool IsGzip(std::string_view bytes) {
   return bytes.size() >= 2 && static_cast<uint8_t>(bytes[0]) == 0x1f &&
          static_cast<uint8_t>(bytes[1]) == 0x8b;
 }
-
-}  // namespace
 
 Result<Profile> DecodeProfile(std::string_view bytes, const DecodeLimits& limits) {
   if (bytes.empty()) return InvalidArgument("pprof: empty input");

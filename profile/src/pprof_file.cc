@@ -83,6 +83,13 @@ Result<Profile> ReadProfileFile(const std::string& path, const DecodeLimits& lim
     got += static_cast<size_t>(n);
   }
   bytes.resize(got);
+  if (IsGzip(bytes)) {
+    // Inflate here rather than in DecodeProfile so the compressed bytes can be
+    // released before the profile is built: peak memory is one copy less.
+    Result<std::string> plain = Gunzip(bytes, limits.max_decompressed_bytes);
+    if (!plain.ok()) return Status(plain.status().code(), path + ": " + plain.status().message());
+    bytes = std::move(*plain);
+  }
   Result<Profile> p = DecodeProfile(bytes, limits);
   if (!p.ok()) return Status(p.status().code(), path + ": " + p.status().message());
   return p;

@@ -27,8 +27,10 @@ class ZStream {
   ZStream& operator=(const ZStream&) = delete;
 
   bool Init() {
-    // 15 window bits + 16: gzip framing rather than a raw zlib stream.
-    int rc = deflating_ ? deflateInit2(&z_, Z_DEFAULT_COMPRESSION, Z_DEFLATED, 15 + 16, 8,
+    // 15 window bits + 16: gzip framing rather than a raw zlib stream. Level 1,
+    // as Go's runtime/pprof uses: profiles are written inside a busy service,
+    // and the higher levels cost several times the CPU for a few percent.
+    int rc = deflating_ ? deflateInit2(&z_, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
                                        Z_DEFAULT_STRATEGY)
                         : inflateInit2(&z_, 15 + 16);
     initialized_ = rc == Z_OK;

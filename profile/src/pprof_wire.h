@@ -127,6 +127,15 @@ const char* ForEachVarint(const Field& f, Fn&& fn) {
   return nullptr;
 }
 
+// How many elements a repeated varint field adds (each varint ends in a byte
+// without the continuation bit), so the destination can be sized once.
+inline size_t CountVarints(const Field& f) {
+  if (f.type != kLengthDelimited) return 1;
+  size_t n = 0;
+  for (char c : f.bytes) n += (static_cast<uint8_t>(c) & 0x80) == 0;
+  return n;
+}
+
 // Appends fields to a string. Scalars equal to zero are the caller's to omit
 // (proto3 leaves defaults off the wire); repeated elements are always written.
 class Writer {

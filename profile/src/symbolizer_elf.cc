@@ -16,6 +16,7 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
+#include <unordered_map>
 
 namespace autoprof::symbolizer_internal {
 namespace {
@@ -187,6 +188,15 @@ struct ElfFile::State {
   void LoadSymbols();
   const Symbol* FindSymbol(uint64_t address) const;
   std::vector<ElfFrame> DwarfFrames(uint64_t address);
+
+  // Code ranges of a CU's concrete subprograms, sorted by start.
+  struct CodeRange {
+    uint64_t low, high;
+    Dwarf_Die die;
+  };
+  std::unordered_map<Dwarf_Off, std::vector<CodeRange>> subprograms_by_cu;
+  static void IndexSubprograms(Dwarf_Die* parent, std::vector<CodeRange>* out);
+  const Dwarf_Die* SubprogramAt(Dwarf_Die* cudie, uint64_t pc);
 };
 
 void ElfFile::State::LoadSymbols() {
@@ -230,11 +240,73 @@ const ElfFile::State::Symbol* ElfFile::State::FindSymbol(uint64_t address) const
   return nullptr;
 }
 
+void ElfFile::State::IndexSubprograms(Dwarf_Die* parent, std::vector<CodeRange>* out) {
+  Dwarf_Die child;
+  if (dwarf_child(parent, &child) != 0) return;
+  do {
+    switch (dwarf_tag(&child)) {
+      case DW_TAG_subprogram: {
+        Dwarf_Addr base = 0, low = 0, high = 0;
+        for (ptrdiff_t off = 0; (off = dwarf_ranges(&child, off, &base, &low, &high)) > 0;) {
+          if (low < high) out->push_back({low, high, child});
+        }
+        break;
+      }
+      case DW_TAG_namespace:
+      case DW_TAG_class_type:
+      case DW_TAG_structure_type:
+      case DW_TAG_union_type:
+        IndexSubprograms(&child, out);
+        break;
+      default:
+        break;
+    }
+  } while (dwarf_siblingof(&child, &child) == 0);
+}
+
+const Dwarf_Die* ElfFile::State::SubprogramAt(Dwarf_Die* cudie, uint64_t pc) {
+  auto [it, inserted] = subprograms_by_cu.try_emplace(dwarf_dieoffset(cudie));
+  std::vector<CodeRange>& ranges = it->second;
+  if (inserted) {
+    IndexSubprograms(cudie, &ranges);
+    std::sort(ranges.begin(), ranges.end(),
+              [](const CodeRange& a, const CodeRange& b) { return a.low < b.low; });
+  }
+  auto r = std::upper_bound(ranges.begin(), ranges.end(), pc,
+                            [](uint64_t v, const CodeRange& c) { return v < c.low; });
+  if (r == ranges.begin() || pc >= (r - 1)->high) return nullptr;
+  return &(r - 1)->die;
+}
+
 std::vector<ElfFrame> ElfFile::State::DwarfFrames(uint64_t address) {
   std::vector<ElfFrame> frames;
   Dwarf_Addr bias = 0;
   Dwarf_Die* cudie = dwfl_module_addrdie(module, address, &bias);
   if (cudie == nullptr) return frames;
+  const uint64_t pc = address - bias;
+  const Dwarf_Die* subprogram = SubprogramAt(cudie, pc);
+  if (subprogram == nullptr) return frames;
+  // The concrete chain: the subprogram, then each inlined call containing pc.
+  // Each CU's subprograms are indexed once, so only one function's subtree is
+  // walked per address (dwarf_getscopes_die would walk the CU from its start).
+  std::vector<Dwarf_Die> chain = {*subprogram};
+  for (Dwarf_Die scope = *subprogram, child;;) {
+    bool deeper = false;
+    if (dwarf_child(&scope, &child) == 0) {
+      do {
+        int tag = dwarf_tag(&child);
+        if ((tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block) &&
+            dwarf_haspc(&child, pc) == 1) {
+          if (tag == DW_TAG_inlined_subroutine) chain.push_back(child);
+          scope = child;
+          deeper = true;
+          break;
+        }
+      } while (dwarf_siblingof(&child, &child) == 0);
+    }
+    if (!deeper || chain.size() > 256) break;
+  }
+
   std::string file;
   int64_t line = 0;
   if (Dwfl_Line* l = dwfl_module_getsrc(module, address)) {
@@ -245,48 +317,31 @@ std::vector<ElfFrame> ElfFile::State::DwarfFrames(uint64_t address) {
   Dwarf_Files* files = nullptr;
   size_t nfiles = 0;
   if (dwarf_getsrcfiles(cudie, &files, &nfiles) != 0) files = nullptr;
-  // dwarf_getscopes follows an inlined instance with its abstract definition's
-  // scopes; the concrete chain of callers comes from dwarf_getscopes_die on the
-  // innermost scope (as eu-addr2line -i does).
-  Dwarf_Die* found = nullptr;
-  int n = dwarf_getscopes(cudie, address - bias, &found);
-  if (n <= 0) {
-    free(found);
-    return frames;
-  }
-  Dwarf_Die innermost = found[0];
-  free(found);
-  Dwarf_Die* scopes = nullptr;
-  n = dwarf_getscopes_die(&innermost, &scopes);
-  for (int i = 0; i < n; ++i) {
-    Dwarf_Die* die = &scopes[i];
-    int tag = dwarf_tag(die);
-    if (tag != DW_TAG_subprogram && tag != DW_TAG_inlined_subroutine) continue;
+  for (auto die = chain.rbegin(); die != chain.rend(); ++die) {
     ElfFrame frame;
-    if (const char* name = LinkageName(die)) {
+    if (const char* name = LinkageName(&*die)) {
       frame.system_name = name;
     } else {
-      frame.qualified_name = QualifiedName(die);
+      frame.qualified_name = QualifiedName(&*die);
     }
     frame.filename = file;
     frame.line = line;
     int decl = 0;
-    if (dwarf_decl_line(die, &decl) == 0) frame.start_line = decl;
+    if (dwarf_decl_line(&*die, &decl) == 0) frame.start_line = decl;
     frames.push_back(std::move(frame));
-    if (tag == DW_TAG_subprogram) break;
     // The caller's position is where this inlined call was made.
     Dwarf_Attribute attr;
     Dwarf_Word value = 0;
     file.clear();
     line = 0;
-    if (files != nullptr && dwarf_formudata(dwarf_attr(die, DW_AT_call_file, &attr), &value) == 0) {
+    if (files != nullptr &&
+        dwarf_formudata(dwarf_attr(&*die, DW_AT_call_file, &attr), &value) == 0) {
       if (const char* f = dwarf_filesrc(files, value, nullptr, nullptr)) file = f;
     }
-    if (dwarf_formudata(dwarf_attr(die, DW_AT_call_line, &attr), &value) == 0) {
+    if (dwarf_formudata(dwarf_attr(&*die, DW_AT_call_line, &attr), &value) == 0) {
       line = static_cast<int64_t>(value);
     }
   }
-  free(scopes);
   return frames;
 }
 

@@ -144,5 +144,11 @@ TEST_F(TriggerPolicyTest, ThrottlingTriggersACpuProfileForTheThrottleReason) {
   EXPECT_DOUBLE_EQ(last_.threshold, 0.25);
 }
 
+TEST_F(TriggerPolicyTest, ThrottlingWinsOverCpuWhenBothAreReady) {
+  TriggerPolicy p(settings_);
+  EXPECT_EQ(Feed(p, 4, {.cpu = 1.0, .throttle = 0.9}), 1);
+  EXPECT_EQ(last_.reason, TriggerReason::kThrottle);
+}
+
 }  // namespace
 }  // namespace autoprof

@@ -25,7 +25,8 @@ struct CliRun {
 
 // Runs the CLI with `args` (and extra environment), collecting its output.
 CliRun RunCli(std::vector<std::string> args, std::vector<std::string> env = {}) {
-  std::string out_path = fs::temp_directory_path() / ("autoprof-cli-out-" + std::to_string(getpid()));
+  std::string out_path =
+      fs::temp_directory_path() / ("autoprof-cli-out-" + std::to_string(getpid()));
   std::string err_path = out_path + ".err";
   std::string cmd;
   for (const auto& e : env) cmd += e + " ";
@@ -97,9 +98,12 @@ TEST(CgroupCliTest, MissingRootIsOneLineAndExitTwo) {
 }
 
 TEST(CgroupCliTest, BadArgumentsAreOneLineAndExitTwo) {
-  for (const auto& args : std::vector<std::vector<std::string>>{
-           {"--watch", "0"}, {"--watch", "soon"}, {"--watch", "-1"}, {"--bogus"},
-           {"extra"}, {"--root"}}) {
+  for (const auto& args : std::vector<std::vector<std::string>>{{"--watch", "0"},
+                                                                {"--watch", "soon"},
+                                                                {"--watch", "-1"},
+                                                                {"--bogus"},
+                                                                {"extra"},
+                                                                {"--root"}}) {
     CliRun r = RunCli(args);
     EXPECT_EQ(r.exit_code, 2) << args[0];
     EXPECT_EQ(Lines(r.err), 1) << r.err;

@@ -69,8 +69,7 @@ class TestCgroups {
       waitpid(child_, nullptr, 0);
     }
     for (auto it = dirs_.rbegin(); it != dirs_.rend(); ++it) {
-      for (int attempt = 0; attempt < 100 && rmdir(it->c_str()) != 0 && errno == EBUSY;
-           ++attempt) {
+      for (int attempt = 0; attempt < 100 && rmdir(it->c_str()) != 0 && errno == EBUSY; ++attempt) {
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
     }
@@ -237,11 +236,11 @@ TEST(CgroupKernelTest, ReportsExactLimitsAndTheCpuTheChildBurned) {
   ASSERT_EQ(r.opened, 1) << r.first_error;
   EXPECT_EQ(r.errors, 0) << r.first_error;
 
-  std::printf("child burned %.3f s of CPU; module saw %.3f s, %.3f cores over %.3f s, "
-              "%ld of %ld periods throttled, %ld bytes used\n",
-              r.own_cpu_delta, r.usage_delta, r.cpu_cores, r.interval,
-              static_cast<long>(r.throttled_delta), static_cast<long>(r.periods_delta),
-              static_cast<long>(r.memory_usage));
+  std::printf(
+      "child burned %.3f s of CPU; module saw %.3f s, %.3f cores over %.3f s, "
+      "%ld of %ld periods throttled, %ld bytes used\n",
+      r.own_cpu_delta, r.usage_delta, r.cpu_cores, r.interval, static_cast<long>(r.throttled_delta),
+      static_cast<long>(r.periods_delta), static_cast<long>(r.memory_usage));
   EXPECT_EQ(r.limit_cores, 0.5);
   EXPECT_EQ(r.effective_cores, 0.5);
   EXPECT_EQ(r.limit_bytes, 268435456);
@@ -274,6 +273,20 @@ TEST(CgroupKernelTest, ReportsExactLimitsAndTheCpuTheChildBurned) {
   EXPECT_LE(r.memory_usage, kLimitBytes);
   EXPECT_GE(r.working_set, 60 << 20);
   EXPECT_LE(r.working_set, r.memory_usage);
+}
+
+// This machine's own cgroup files, whatever their layout, parse without an error.
+TEST(CgroupKernelTest, ThisMachineSamplesWithoutErrors) {
+  if (!fs::exists(kCgroupFs)) GTEST_SKIP() << "no " << kCgroupFs << " on this machine";
+  Result<Cgroup> cg = Cgroup::Open({});
+  ASSERT_TRUE(cg.ok()) << cg.status().message();
+  CgroupSnapshot s = cg->Sample();
+  EXPECT_NE(s.version, CgroupVersion::kNone);
+  EXPECT_TRUE(s.errors.empty()) << s.errors[0];
+  EXPECT_TRUE(s.cpu.usage_seconds.is_number());
+  EXPECT_TRUE(s.memory.usage_bytes.is_number());
+  EXPECT_TRUE(s.memory.working_set_bytes.is_number());
+  EXPECT_GT(s.cpu.effective_cores, 0);
 }
 
 // A fake root whose /proc/self/cgroup puts "the process" in a memory cgroup of the

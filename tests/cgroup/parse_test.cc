@@ -62,8 +62,8 @@ TEST(ParseMountInfoTest, UndoesOctalEscapesInPaths) {
 }
 
 TEST(ParseMountInfoTest, SuperOptionsMayHoldSpaces) {
-  auto r = ParseMountInfo("mountinfo",
-                          "35 24 0:31 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,name=a b,cpu,cpuacct\n");
+  auto r = ParseMountInfo(
+      "mountinfo", "35 24 0:31 / /sys/fs/cgroup/cpu rw - cgroup cgroup rw,name=a b,cpu,cpuacct\n");
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_TRUE((*r)[0].HasController("cpu"));
   EXPECT_TRUE((*r)[0].HasController("cpuacct"));
@@ -124,11 +124,11 @@ TEST(ParseProcCgroupTest, EmptyFileHasNoEntries) {
 }
 
 TEST(ParseProcCgroupTest, RejectsBadLines) {
-  ErrorOf(ParseProcCgroup("/p/cgroup", "4:memory\n"), "/p/cgroup");       // one colon
-  ErrorOf(ParseProcCgroup("/p/cgroup", "x:memory:/a\n"), "/p/cgroup");    // id not a number
-  ErrorOf(ParseProcCgroup("/p/cgroup", "-1:memory:/a\n"), "/p/cgroup");   // negative id
-  ErrorOf(ParseProcCgroup("/p/cgroup", "4:memory:\n"), "/p/cgroup");      // no path
-  ErrorOf(ParseProcCgroup("/p/cgroup", "4:memory:rel\n"), "/p/cgroup");   // relative path
+  ErrorOf(ParseProcCgroup("/p/cgroup", "4:memory\n"), "/p/cgroup");      // one colon
+  ErrorOf(ParseProcCgroup("/p/cgroup", "x:memory:/a\n"), "/p/cgroup");   // id not a number
+  ErrorOf(ParseProcCgroup("/p/cgroup", "-1:memory:/a\n"), "/p/cgroup");  // negative id
+  ErrorOf(ParseProcCgroup("/p/cgroup", "4:memory:\n"), "/p/cgroup");     // no path
+  ErrorOf(ParseProcCgroup("/p/cgroup", "4:memory:rel\n"), "/p/cgroup");  // relative path
 }
 
 // ---- single values --------------------------------------------------------------
@@ -230,8 +230,9 @@ TEST(ParseMemTotalTest, KilobytesToBytes) {
 // ---- pressure -------------------------------------------------------------------
 
 TEST(ParsePressureTest, ReadsSomeAndFullTotals) {
-  auto r = ParsePressure("p", "some avg10=1.00 avg60=0.00 avg300=0.00 total=7376284\n"
-                              "full avg10=0.00 avg60=0.00 avg300=0.00 total=12\n");
+  auto r = ParsePressure("p",
+                         "some avg10=1.00 avg60=0.00 avg300=0.00 total=7376284\n"
+                         "full avg10=0.00 avg60=0.00 avg300=0.00 total=12\n");
   ASSERT_TRUE(r.ok()) << r.status().message();
   EXPECT_EQ(r->some_total_us, 7376284);
   EXPECT_EQ(r->full_total_us, 12);
@@ -246,13 +247,13 @@ TEST(ParsePressureTest, FullLineIsOptional) {
 TEST(ParsePressureTest, RejectsEmptyMissingTotalAndBadLines) {
   const std::string f = "/u/cpu.pressure";
   ErrorOf(ParsePressure(f, ""), f);
-  ErrorOf(ParsePressure(f, "some avg10=0.00\n"), f);                 // no total=
-  ErrorOf(ParsePressure(f, "some total=\n"), f);                     // no value
-  ErrorOf(ParsePressure(f, "some total=-4\n"), f);                   // negative
-  ErrorOf(ParsePressure(f, "some total=abc\n"), f);                  // not a number
-  ErrorOf(ParsePressure(f, "full total=4\n"), f);                    // no some line
-  ErrorOf(ParsePressure(f, "partial total=4\n"), f);                 // unknown kind
-  ErrorOf(ParsePressure(f, "some total_extra=1 total=x\n"), f);      // prefix key then bad value
+  ErrorOf(ParsePressure(f, "some avg10=0.00\n"), f);             // no total=
+  ErrorOf(ParsePressure(f, "some total=\n"), f);                 // no value
+  ErrorOf(ParsePressure(f, "some total=-4\n"), f);               // negative
+  ErrorOf(ParsePressure(f, "some total=abc\n"), f);              // not a number
+  ErrorOf(ParsePressure(f, "full total=4\n"), f);                // no some line
+  ErrorOf(ParsePressure(f, "partial total=4\n"), f);             // unknown kind
+  ErrorOf(ParsePressure(f, "some total_extra=1 total=x\n"), f);  // prefix key then bad value
 }
 
 TEST(ParsePressureTest, TotalKeyMustMatchExactly) {
@@ -325,9 +326,9 @@ TEST(ResolveLayoutTest, ChainRunsFromLeafToMountPoint) {
                            }()},
                            {{4, {"memory"}, "/a/b"}});
   EXPECT_EQ(l.version, CgroupVersion::kV1);
-  EXPECT_EQ(l.memory.dirs, (std::vector<std::string>{"/sys/fs/cgroup/memory/a/b",
-                                                     "/sys/fs/cgroup/memory/a",
-                                                     "/sys/fs/cgroup/memory"}));
+  EXPECT_EQ(l.memory.dirs,
+            (std::vector<std::string>{"/sys/fs/cgroup/memory/a/b", "/sys/fs/cgroup/memory/a",
+                                      "/sys/fs/cgroup/memory"}));
   EXPECT_FALSE(l.cpu.present);
 }
 

@@ -130,6 +130,23 @@ TEST(CgroupSampleTest, VanishedFileMakesItsFiguresUnknownAndIsNamed) {
   EXPECT_NE(s.errors[0].find("memory.stat"), std::string::npos) << s.errors[0];
 }
 
+TEST(CgroupSampleTest, ReopeningEveryFileReadsTheSameValues) {
+  const std::string root =
+      std::string(AUTOPROF_SOURCE_DIR) + "/tests/fixtures/cgroup/v1_nested_separate_cpuacct";
+  Result<Cgroup> kept = Cgroup::Open({.root = root});
+  Result<Cgroup> reopened = Cgroup::Open({.root = root, .keep_files_open = false});
+  ASSERT_TRUE(kept.ok() && reopened.ok());
+  for (int tick = 0; tick < 3; ++tick) {
+    CgroupSnapshot a = kept->Sample(), b = reopened->Sample();
+    EXPECT_EQ(a.cpu.limit_cores, b.cpu.limit_cores);
+    EXPECT_EQ(a.cpu.usage_seconds, b.cpu.usage_seconds);
+    EXPECT_EQ(a.cpu.throttled_periods, b.cpu.throttled_periods);
+    EXPECT_EQ(a.memory.limit_bytes, b.memory.limit_bytes);
+    EXPECT_EQ(a.memory.working_set_bytes, b.memory.working_set_bytes);
+    EXPECT_TRUE(b.errors.empty());
+  }
+}
+
 TEST(CgroupSampleTest, SnapshotCarriesTheInjectedClock) {
   ScratchTree t("v2_container");
   FakeClock clock;

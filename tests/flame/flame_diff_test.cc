@@ -25,7 +25,7 @@ int Find(const DiffTree& t, const std::vector<std::string>& path) {
   return node;
 }
 
-Result<DiffTree> Diff(const Profile& base, const Profile& target, Normalization n,
+Result<DiffTree> DiffTreeOf(const Profile& base, const Profile& target, Normalization n,
                       double min_fraction = 0) {
   DiffOptions o;
   o.normalization = n;
@@ -55,7 +55,7 @@ TEST(PoissonChangePValue, LargeCountsUseTheNormalApproximation) {
 TEST(DiffTree, FramesOnOneSideOnlyKeepTheirNodeAndAreFlagged) {
   Profile base = ProfileBuilder().AddCpu({"main", "old_path"}, 40).AddCpu({"main", "common"}, 60).Build();
   Profile target = ProfileBuilder().AddCpu({"main", "new_path"}, 30).AddCpu({"main", "common"}, 60).Build();
-  Result<DiffTree> d = Diff(base, target, Normalization::kAbsolute);
+  Result<DiffTree> d = DiffTreeOf(base, target, Normalization::kAbsolute);
   ASSERT_TRUE(d.ok()) << d.status().message();
   int old_path = Find(*d, {"main", "old_path"}), new_path = Find(*d, {"main", "new_path"});
   int common = Find(*d, {"main", "common"});
@@ -75,7 +75,7 @@ TEST(DiffTree, ShareNormalizationComparesFractionsOfEachTotal) {
   // The target ran twice as long; f's share is unchanged at 25%.
   Profile base = ProfileBuilder().AddCpu({"main", "f"}, 100).AddCpu({"main", "g"}, 300).Build();
   Profile target = ProfileBuilder().AddCpu({"main", "f"}, 200).AddCpu({"main", "g"}, 600).Build();
-  Result<DiffTree> share = Diff(base, target, Normalization::kShare);
+  Result<DiffTree> share = DiffTreeOf(base, target, Normalization::kShare);
   ASSERT_TRUE(share.ok());
   const DiffNode& f = share->nodes[Find(*share, {"main", "f"})];
   EXPECT_DOUBLE_EQ(f.before, 0.25);
@@ -84,7 +84,7 @@ TEST(DiffTree, ShareNormalizationComparesFractionsOfEachTotal) {
   EXPECT_EQ(f.before_total, 1'000'000'000);  // raw values kept beside the normalized ones
   EXPECT_EQ(f.after_total, 2'000'000'000);
 
-  Result<DiffTree> absolute = Diff(base, target, Normalization::kAbsolute);
+  Result<DiffTree> absolute = DiffTreeOf(base, target, Normalization::kAbsolute);
   ASSERT_TRUE(absolute.ok());
   const DiffNode& fa = absolute->nodes[Find(*absolute, {"main", "f"})];
   EXPECT_DOUBLE_EQ(fa.after - fa.before, 1e9);
@@ -94,7 +94,7 @@ TEST(DiffTree, ShareNormalizationComparesFractionsOfEachTotal) {
 TEST(DiffTree, PerSecondDividesByEachSidesDuration) {
   Profile base = ProfileBuilder().AddCpu({"main", "f"}, 100).Duration(10).Build();
   Profile target = ProfileBuilder().AddCpu({"main", "f"}, 300).Duration(30).Build();
-  Result<DiffTree> d = Diff(base, target, Normalization::kPerSecond);
+  Result<DiffTree> d = DiffTreeOf(base, target, Normalization::kPerSecond);
   ASSERT_TRUE(d.ok()) << d.status().message();
   const DiffNode& f = d->nodes[Find(*d, {"main", "f"})];
   EXPECT_DOUBLE_EQ(f.before, 1e8);  // 1 s of CPU per 10 s
@@ -107,7 +107,7 @@ TEST(DiffTree, PerSecondDividesByEachSidesDuration) {
 TEST(DiffTree, PerSecondWithoutDurationIsAnError) {
   Profile base = ProfileBuilder().AddCpu({"main"}, 1).Duration(0).Build();
   Profile target = ProfileBuilder().AddCpu({"main"}, 1).Build();
-  Result<DiffTree> d = Diff(base, target, Normalization::kPerSecond);
+  Result<DiffTree> d = DiffTreeOf(base, target, Normalization::kPerSecond);
   ASSERT_FALSE(d.ok());
   EXPECT_NE(d.status().message().find("base profile has no duration"), std::string::npos);
 }
@@ -125,7 +125,7 @@ TEST(DiffTree, SmallNoisyChangesAreNotSignificantAndLargeOnesAre) {
                        .AddCpu({"main", "faster"}, 100)
                        .AddCpu({"main", "rest"}, 5000)
                        .Build();
-  Result<DiffTree> d = Diff(base, target, Normalization::kShare);
+  Result<DiffTree> d = DiffTreeOf(base, target, Normalization::kShare);
   ASSERT_TRUE(d.ok());
   const DiffNode& noisy = d->nodes[Find(*d, {"main", "noisy"})];
   const DiffNode& slower = d->nodes[Find(*d, {"main", "slower"})];
@@ -144,7 +144,7 @@ TEST(DiffTree, SmallNoisyChangesAreNotSignificantAndLargeOnesAre) {
 TEST(DiffTree, CountsComeFromTheCountSampleType) {
   Profile base = ProfileBuilder().AddCpu({"main", "f"}, 4).Build();
   Profile target = ProfileBuilder().AddCpu({"main", "f"}, 4).Build();
-  Result<DiffTree> d = Diff(base, target, Normalization::kAbsolute);
+  Result<DiffTree> d = DiffTreeOf(base, target, Normalization::kAbsolute);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->counts, "samples/count");
   EXPECT_EQ(d->nodes[0].before_counts, 4);
@@ -159,7 +159,7 @@ TEST(DiffTree, PruningKeepsBothSidesTotalsExact) {
     b.AddCpu({"main", "tiny" + std::to_string(i)}, 1);
     t.AddCpu({"main", "tiny" + std::to_string(i + 25)}, 2);
   }
-  Result<DiffTree> d = Diff(b.Build(), t.Build(), Normalization::kAbsolute, 0.01);
+  Result<DiffTree> d = DiffTreeOf(b.Build(), t.Build(), Normalization::kAbsolute, 0.01);
   ASSERT_TRUE(d.ok());
   EXPECT_EQ(d->nodes[0].before_total, 1050 * 10'000'000LL);
   EXPECT_EQ(d->nodes[0].after_total, 1100 * 10'000'000LL);

@@ -218,7 +218,7 @@ TEST(Normalization, NamesRoundTripAndUnknownWordsAreErrors) {
   Result<Normalization> bad = ParseNormalization("percent");
   ASSERT_FALSE(bad.ok());
   EXPECT_EQ(bad.status().message(),
-            "unknown normalization 'percent' (expected none, share or per-second)");
+            "unknown normalization 'percent' (expected absolute, share or per-second)");
 }
 
 }  // namespace

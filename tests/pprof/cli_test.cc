@@ -78,7 +78,7 @@ TEST_F(ProfileCommands, DiffPutsTheBiggestChangeFirst) {
   testing::CommandOutput r = Run({"diff", base_, target_, "--normalize", "none", "--json"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   nlohmann::json j = nlohmann::json::parse(r.out);
-  EXPECT_EQ(j["normalization"], "none");
+  EXPECT_EQ(j["normalization"], "absolute");
   EXPECT_EQ(j["rows"][0]["function"], "Walk");
   EXPECT_EQ(j["rows"][0]["delta"], 60'000'000.0);
 }

@@ -49,6 +49,9 @@ struct CgroupOptions {
   int reresolve_every = 10;
   // The monotonic clock stamped on each snapshot; CLOCK_MONOTONIC when empty.
   std::function<std::chrono::nanoseconds()> clock;
+  // false opens and closes every file on each read instead of keeping it open and
+  // using pread; only the benchmark's baseline wants that.
+  bool keep_files_open = true;
 };
 
 class Cgroup {

@@ -40,9 +40,7 @@ class Measured {
   bool is_unlimited() const { return state_ == State::kUnlimited; }
   bool is_number() const { return state_ == State::kNumber; }
   // The number, or nullopt when unknown or unlimited.
-  std::optional<T> number() const {
-    return is_number() ? std::optional<T>(value_) : std::nullopt;
-  }
+  std::optional<T> number() const { return is_number() ? std::optional<T>(value_) : std::nullopt; }
 
   friend bool operator==(const Measured&, const Measured&) = default;
 

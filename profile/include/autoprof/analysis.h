@@ -38,7 +38,7 @@ enum class Normalization {
   kPerSecond,  // each side divided by its profile duration in seconds
 };
 
-// "none" | "share" | "per-second" <-> Normalization. Parsing an unknown word is an
+// "absolute" (or "none") | "share" | "per-second" <-> Normalization. Parsing an unknown word is an
 // error naming it.
 Result<Normalization> ParseNormalization(std::string_view word);
 std::string_view NormalizationName(Normalization n);

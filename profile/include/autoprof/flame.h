@@ -183,8 +183,6 @@ Result<DiffTree> BuildDiffTree(std::span<const Profile> base, std::span<const Pr
 // b ~ Binomial(n, p0), 0 < p0 < 1: the conditional test of two Poisson counts.
 double PoissonChangePValue(int64_t a, int64_t b, double p0);
 
-const char* NormalizationName(Normalization n);  // "absolute", "share", "per-second"
-Result<Normalization> ParseNormalization(const std::string& name);
 
 // The JSON documented above.
 std::string FlameTreeToJson(const FlameTree& tree);

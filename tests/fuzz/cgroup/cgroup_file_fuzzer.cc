@@ -22,11 +22,21 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       }
       break;
     }
-    case 1: (void)ParseInt64("f", text); break;
-    case 2: (void)ParseMaxOrInt("memory.max", text); break;
-    case 3: (void)ParseCpuMax("cpu.max", text); break;
-    case 4: (void)CountCpuList("cpus", text); break;
-    case 5: (void)ParseAllowedCpus("status", text); break;
+    case 1:
+      (void)ParseInt64("f", text);
+      break;
+    case 2:
+      (void)ParseMaxOrInt("memory.max", text);
+      break;
+    case 3:
+      (void)ParseCpuMax("cpu.max", text);
+      break;
+    case 4:
+      (void)CountCpuList("cpus", text);
+      break;
+    case 5:
+      (void)ParseAllowedCpus("status", text);
+      break;
   }
   return 0;
 }

@@ -17,9 +17,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     (void)MapCgroupPath(m, m.root + "/sub/dir");
     (void)MapCgroupPath(m, "/../outside");
   }
-  Layout layout = ResolveLayout(*mounts, {{0, {}, "/a/b"},
-                                          {3, {"cpu", "cpuacct"}, "/docker/x"},
-                                          {4, {"memory"}, "/"}});
+  Layout layout = ResolveLayout(
+      *mounts, {{0, {}, "/a/b"}, {3, {"cpu", "cpuacct"}, "/docker/x"}, {4, {"memory"}, "/"}});
   for (const Hierarchy* h : {&layout.cpu, &layout.cpuacct, &layout.memory, &layout.unified}) {
     for (size_t i = 0; i < h->dirs.size(); ++i) (void)h->InMount(i);
   }
