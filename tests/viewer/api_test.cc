@@ -9,6 +9,9 @@
 #include <thread>
 
 #include "autoprof/viewer_server.h"
+#if __has_include("autoprof/ui_assets.h")
+#include "autoprof/ui_assets.h"
+#endif
 #include "viewer_test_support.h"
 
 namespace autoprof {
@@ -359,6 +362,25 @@ TEST_F(ViewerApiTest, EveryResponseCarriesAContentSecurityPolicyAndHardeningHead
   ASSERT_TRUE(page);
   EXPECT_EQ(page->status, 200);
   EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
+}
+
+TEST_F(ViewerApiTest, ServesEveryEmbeddedUiFileWithItsContentType) {
+#if __has_include("autoprof/ui_assets.h")
+  Start();
+  ASSERT_FALSE(UiAssets().empty());
+  for (const UiAsset& asset : UiAssets()) {
+    httplib::Result res = client_->Get("/" + std::string(asset.path));
+    ASSERT_TRUE(res) << asset.path;
+    EXPECT_EQ(res->status, 200) << asset.path;
+    EXPECT_EQ(res->body, asset.content) << asset.path;
+    EXPECT_EQ(res->get_header_value("Content-Type"), asset.mime_type) << asset.path;
+  }
+  httplib::Result missing = client_->Get("/no-such-file.js");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+#else
+  GTEST_SKIP() << "this build has no embedded UI (autoprof/ui_assets.h)";
+#endif
 }
 
 TEST_F(ViewerApiTest, AHostileAppNameIsServedAsJsonAndKeptOutOfTheDownloadName) {

@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
+#include <map>
 #include <system_error>
 
 #include "durable_file.h"
@@ -123,15 +123,15 @@ std::string ProfileStore::PathOf(const std::string& id) const {
 }
 
 Status ProfileStore::RemoveCrashLeftovers() {
-  std::set<std::string> listed;
+  std::map<std::string, uint64_t> listed;  // id -> size
   {
-    Result<SqliteStatement> ids = db_->Prepare("SELECT id FROM profiles");
-    if (!ids.ok()) return ids.status();
+    Result<SqliteStatement> rows = db_->Prepare("SELECT id, size FROM profiles");
+    if (!rows.ok()) return rows.status();
     while (true) {
-      Result<bool> row = ids->Step();
+      Result<bool> row = rows->Step();
       if (!row.ok()) return row.status();
       if (!*row) break;
-      listed.insert(ids->ColumnText(0));
+      listed.emplace(rows->ColumnText(0), static_cast<uint64_t>(rows->ColumnInt64(1)));
     }
   }
   std::error_code ec;
@@ -145,17 +145,9 @@ Status ProfileStore::RemoveCrashLeftovers() {
   }
   if (ec) return Internal(root + ": cannot scan for crash leftovers: " + ec.message());
   // A row whose file is gone (deleted by hand) would be listed without bytes.
-  std::vector<std::pair<std::string, uint64_t>> missing;
-  Result<SqliteStatement> rows = db_->Prepare("SELECT id, size FROM profiles");
-  if (!rows.ok()) return rows.status();
-  while (true) {
-    Result<bool> row = rows->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    std::string id = rows->ColumnText(0);
-    if (!fs::exists(PathOf(id), ec)) missing.emplace_back(id, rows->ColumnInt64(1));
+  for (const auto& [id, size] : listed) {
+    if (!fs::exists(PathOf(id), ec)) AUTOPROF_RETURN_IF_ERROR(DeleteLocked(id, size));
   }
-  for (const auto& [id, size] : missing) AUTOPROF_RETURN_IF_ERROR(DeleteLocked(id, size));
   return Status::Ok();
 }
 
