@@ -156,10 +156,11 @@ Result<AgentConfig> AgentConfigFromEnv(const EnvLookup& env) {
   if (const char* v = get("AUTOPROF_UPLOAD_URL")) {
     std::string_view url(v);
     if (!url.starts_with("http://") && !url.starts_with("https://") &&
-        !url.starts_with("pyroscope+http://") && !url.starts_with("pyroscope+https://")) {
-      return InvalidArgument(
-          Quote("AUTOPROF_UPLOAD_URL", url,
-                "is not http(s)://host/, pyroscope+http(s)://host:port, or empty"));
+        !url.starts_with("pyroscope+http://") && !url.starts_with("pyroscope+https://") &&
+        !url.starts_with("file:///")) {
+      return InvalidArgument(Quote(
+          "AUTOPROF_UPLOAD_URL", url,
+          "is not http(s)://host/, pyroscope+http(s)://host:port, file:///dir, or empty"));
     }
     c.upload_url = url;
   }

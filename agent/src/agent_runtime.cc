@@ -37,7 +37,7 @@ std::string HostName() {
 
 std::string Percent(double v) {
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%.0f%%", v * 100);
+  std::snprintf(buf, sizeof buf, "%.3g%%", v * 100);
   return buf;
 }
 
@@ -50,18 +50,28 @@ Result<std::unique_ptr<AgentRuntime>> AgentRuntime::Start(AgentConfig config) {
   Result<Cgroup> cgroup = Cgroup::Open({.root = config.cgroup_root});
   if (!cgroup.ok()) return Status(cgroup.status().code(), "cgroup: " + cgroup.status().message());
   std::optional<int64_t> host_memory = HostMemoryBytes(config.cgroup_root);
-  std::unique_ptr<AgentRuntime> runtime(
-      new AgentRuntime(std::move(config), std::move(*cgroup), host_memory));
+  UploaderOptions upload{.spool_dir = config.output_dir,
+                         .url = config.upload_url,
+                         .token = config.upload_token};
+  if (const char* ca = std::getenv("AUTOPROF_UPLOAD_CA_BUNDLE"); ca && *ca) upload.ca_bundle = ca;
+  Result<std::unique_ptr<Uploader>> uploader = Uploader::Start(std::move(upload));
+  if (!uploader.ok()) {
+    return Status(uploader.status().code(), "AUTOPROF_UPLOAD_URL: " + uploader.status().message());
+  }
+  std::unique_ptr<AgentRuntime> runtime(new AgentRuntime(std::move(config), std::move(*cgroup),
+                                                         host_memory, std::move(*uploader)));
   runtime->watcher_ = std::thread(&AgentRuntime::WatchLoop, runtime.get());
   runtime->capturer_thread_ = std::thread(&AgentRuntime::CaptureLoop, runtime.get());
   return runtime;
 }
 
-AgentRuntime::AgentRuntime(AgentConfig config, Cgroup cgroup, std::optional<int64_t> host_memory)
+AgentRuntime::AgentRuntime(AgentConfig config, Cgroup cgroup, std::optional<int64_t> host_memory,
+                           std::unique_ptr<Uploader> uploader)
     : config_(std::move(config)),
       cgroup_(std::move(cgroup)),
       host_memory_(host_memory),
       capturer_(config_.output_dir, config_.cpu_duration),
+      uploader_(std::move(uploader)),
       policy_(TriggerSettings{.cpu_threshold = config_.cpu_threshold,
                               .mem_threshold = config_.mem_threshold,
                               .throttle_threshold = config_.throttle_threshold,
@@ -79,6 +89,8 @@ void AgentRuntime::Stop() {
   cv_.notify_all();
   if (watcher_.joinable()) watcher_.join();
   if (capturer_thread_.joinable()) capturer_thread_.join();
+  // A short drain: the service is stopping; what is not sent stays in the spool.
+  if (uploader_) uploader_->Stop(std::chrono::seconds(2));
 }
 
 void AgentRuntime::WarnOnce(const std::string& key, const std::string& message) {
@@ -184,18 +196,23 @@ void AgentRuntime::CaptureLoop() {
     if (auto why = capturer_.Unavailable(record.kind)) {
       WarnOnce("unavailable-" + kind, kind + " profiles unavailable: " + *why);
     } else {
-      Result<CaptureFiles> files = capturer_.Capture(record, [this](std::chrono::milliseconds d) {
-        std::unique_lock<std::mutex> lock(mu_);
-        cv_.wait_for(lock, d, [this] { return stopping_; });
-      });
-      if (files.ok()) {
-        Log("wrote " + files->profile_path + " (" + std::string(ReasonName(record.trigger.reason)) +
-            (record.trigger.threshold > 0 ? " " + Percent(record.trigger.value) + " >= " +
-                                                Percent(record.trigger.threshold)
-                                          : "") +
-            ")");
+      Result<CapturedProfile> captured =
+          capturer_.Capture(record, [this](std::chrono::milliseconds d) {
+            std::unique_lock<std::mutex> lock(mu_);
+            cv_.wait_for(lock, d, [this] { return stopping_; });
+          });
+      Status submitted = captured.status();
+      if (captured.ok()) {
+        captured->record.dropped_profiles = uploader_->TakeDroppedCount();
+        submitted = uploader_->Submit(captured->stem, captured->pprof_gz,
+                                      SidecarJson(captured->record));
+      }
+      if (submitted.ok()) {
+        const TriggerDecision& t = record.trigger;
+        Log("captured " + captured->stem + ".pb.gz (" + std::string(ReasonName(t.reason)) +
+            (t.threshold > 0 ? " " + Percent(t.value) + " >= " + Percent(t.threshold) : "") + ")");
       } else {
-        WarnOnce(files.status().message(), files.status().message());
+        WarnOnce(submitted.message(), submitted.message());
       }
     }
     std::lock_guard<std::mutex> lock(mu_);

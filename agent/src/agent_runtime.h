@@ -2,7 +2,8 @@
 // feeds the trigger policy, and the capture thread that takes the profiles.
 //
 // The watcher never waits on a capture and a capture never waits on the network:
-// each capture is written to the output directory and handed on. Messages go to
+// each capture goes into the uploader's spool (the output directory), from where
+// its worker sends it, if an upload URL is set. Messages go to
 // stderr prefixed "autoprof: ", each kind of warning once.
 //
 // Thread-safety: Start/Stop/TriggerNow may be called from any thread; the
@@ -22,6 +23,7 @@
 #include "agent_config.h"
 #include "autoprof/agent.h"
 #include "autoprof/cgroup.h"
+#include "autoprof/uploader.h"
 #include "capture.h"
 #include "trigger_policy.h"
 
@@ -37,7 +39,8 @@ class AgentRuntime {
   Status TriggerNow(ProfileKind kind);
 
  private:
-  AgentRuntime(AgentConfig config, Cgroup cgroup, std::optional<int64_t> host_memory);
+  AgentRuntime(AgentConfig config, Cgroup cgroup, std::optional<int64_t> host_memory,
+               std::unique_ptr<Uploader> uploader);
   void WatchLoop();
   void CaptureLoop();
   void Tick(CgroupSnapshot& previous);
@@ -49,6 +52,7 @@ class AgentRuntime {
   Cgroup cgroup_;                       // watcher thread only
   std::optional<int64_t> host_memory_;  // MemTotal, for a container without a memory limit
   Capturer capturer_;                   // capture thread only
+  std::unique_ptr<Uploader> uploader_;  // the spool; sends when an upload URL is set
 
   std::mutex mu_;
   std::condition_variable cv_;

@@ -64,7 +64,7 @@ Result<std::string> Capturer::TakeHeap(CaptureRecord& record) {
   return (*heap_)->Sample();
 }
 
-Result<CaptureFiles> Capturer::Capture(CaptureRecord record, const InterruptibleWait& wait) {
+Result<CapturedProfile> Capturer::Capture(CaptureRecord record, const InterruptibleWait& wait) {
   double cpu_before = ThreadCpuSeconds();
   WallTime now = std::chrono::system_clock::now();
   std::string stem = CaptureStem(record.app, record.kind, now, record.pid);
@@ -83,11 +83,10 @@ Result<CaptureFiles> Capturer::Capture(CaptureRecord record, const Interruptible
   }
   for (const auto& [key, value] : record.labels) profile->comments.push_back(key + "=" + value);
 
-  CaptureFiles files{output_dir_ + "/" + stem + ".pb.gz", output_dir_ + "/" + stem + ".json"};
-  AUTOPROF_RETURN_IF_ERROR(WriteProfileFile(files.profile_path, *profile));
+  Result<std::string> gz = Gzip(EncodeProfile(*profile));
+  if (!gz.ok()) return gz.status();
   record.agent_cpu_seconds = ThreadCpuSeconds() - cpu_before;
-  AUTOPROF_RETURN_IF_ERROR(WriteFileAtomically(files.sidecar_path, SidecarJson(record)));
-  return files;
+  return CapturedProfile{std::move(stem), std::move(*gz), std::move(record)};
 }
 
 }  // namespace autoprof

@@ -1,6 +1,6 @@
-// Capture: takes one profile and writes it, as SPEC.md names it, into the output
-// directory: <stem>.pb.gz and then <stem>.json, each atomically, so a pair is
-// complete once its .json exists (the uploader relies on that order).
+// Capturer: takes one profile and returns it gzipped and symbolized, with its
+// file stem (SPEC.md: <app>-<kind>-<UTC time>-<pid>); the agent hands both to the
+// uploader, whose spool writes <stem>.pb.gz and <stem>.json atomically.
 //
 // A CPU capture runs gperftools' profiler for the configured duration on the
 // calling thread (the agent's capture thread), waiting on `stop` so Stop() cuts it
@@ -24,9 +24,10 @@
 
 namespace autoprof {
 
-struct CaptureFiles {
-  std::string profile_path;  // <dir>/<stem>.pb.gz
-  std::string sidecar_path;  // <dir>/<stem>.json
+struct CapturedProfile {
+  std::string stem;
+  std::string pprof_gz;  // gzipped profile.proto
+  CaptureRecord record;  // with start, duration and agent_cpu_seconds filled
 };
 
 // Waits for up to `duration`; returns early when the agent is stopping.
@@ -36,10 +37,10 @@ class Capturer {
  public:
   Capturer(std::string output_dir, std::chrono::milliseconds cpu_duration);
 
-  // Takes the profile `record.kind` and writes both files. `record` arrives with
-  // the trigger, app, labels, limits and history filled; the capture adds the
-  // start, duration and its own CPU cost.
-  Result<CaptureFiles> Capture(CaptureRecord record, const InterruptibleWait& wait);
+  // Takes the profile `record.kind`. `record` arrives with the trigger, app,
+  // labels, limits and history filled; the capture adds the start, duration and
+  // its own CPU cost (this thread's CPU time, waiting excluded).
+  Result<CapturedProfile> Capture(CaptureRecord record, const InterruptibleWait& wait);
 
   // Why a kind cannot be captured here (nullopt: it can); computed once.
   std::optional<std::string> Unavailable(ProfileKind kind);

@@ -4,6 +4,7 @@
 //   GET /cpu?n=200          RenderReport: hashing and sorting (CPU)
 //   GET /alloc?items=2000   BuildResponse, naive or pooled (DEMO_ALLOC_MODE, or &mode=)
 //   GET /leak?kb=1024       LeakRemember: holds the memory forever
+//   GET /debug/profile?kind=cpu|heap   asks the agent for a profile now
 //   GET /healthz
 //
 // Flags: --listen ADDR (default 127.0.0.1), --port N (default 8081; 0 picks one). The agent is
@@ -68,6 +69,13 @@ int main(int argc, char** argv) {
   server.Get("/leak", [](const httplib::Request& req, httplib::Response& res) {
     size_t held = demo::LeakRemember(size_t(IntParam(req, "kb", 1024, 1 << 20)) * 1024);
     res.set_content(std::to_string(held) + "\n", "text/plain");
+  });
+  server.Get("/debug/profile", [](const httplib::Request& req, httplib::Response& res) {
+    auto kind = req.get_param_value("kind") == "heap" ? autoprof::ProfileKind::kHeap
+                                                       : autoprof::ProfileKind::kCpu;
+    autoprof::Status s = autoprof::Agent::TriggerNow(kind);
+    res.status = s.ok() ? 202 : 409;
+    res.set_content(s.ok() ? "capturing\n" : s.message() + "\n", "text/plain");
   });
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& res) {
     res.set_content("ok\n", "text/plain");

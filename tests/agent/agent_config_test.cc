@@ -99,7 +99,8 @@ INSTANTIATE_TEST_SUITE_P(
                  "AUTOPROF_MAX_PER_HOUR: '0' is out of range [1, 3600]"},
         BadValue{"AUTOPROF_MAX_PER_HOUR", "ten", "AUTOPROF_MAX_PER_HOUR: 'ten' is not a whole number"},
         BadValue{"AUTOPROF_UPLOAD_URL", "ftp://x",
-                 "AUTOPROF_UPLOAD_URL: 'ftp://x' is not http(s)://host/, pyroscope+http(s)://host:port, or empty"},
+                 "AUTOPROF_UPLOAD_URL: 'ftp://x' is not http(s)://host/, "
+                 "pyroscope+http(s)://host:port, file:///dir, or empty"},
         BadValue{"AUTOPROF_CGROUP_ROOT", "host", "AUTOPROF_CGROUP_ROOT: 'host' is not an absolute path"}));
 
 }  // namespace

@@ -72,8 +72,9 @@ class AUTOPROF_AGENT_API Agent {
   // is not an error: the agent stays off and Start returns OK.
   static Status Start(const AgentOptions& options = {});
 
-  // Stops watching; cuts a capture in progress short and writes what it has.
-  // Safe to call when not running.
+  // Stops watching; cuts a capture in progress short and writes what it has,
+  // then gives the uploader up to 2 s to send what is queued (the rest stays in
+  // the output directory for the next start). Safe to call when not running.
   static void Stop();
 
   // Captures a profile of `kind` now (a CPU profile lasts the configured duration;
