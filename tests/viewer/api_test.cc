@@ -456,7 +456,7 @@ TEST_F(ViewerApiTest, ATriggeredProfilePostsASlackMessageWithTheTriggerAndALink)
   std::string text = message["text"];
   EXPECT_NE(text.find("checkout"), std::string::npos) << text;
   EXPECT_NE(text.find("trigger cpu at 0.91 (threshold 0.75)"), std::string::npos) << text;
-  EXPECT_NE(text.find("<https://viewer.example/?profile=" + id + "|flame graph>"),
+  EXPECT_NE(text.find("<https://viewer.example/#/profile/" + id + "|flame graph>"),
             std::string::npos)
       << text;
   EXPECT_EQ(text.find("manual-app"), std::string::npos);

@@ -407,7 +407,7 @@ void ViewerServer::Impl::Notify(const StoredProfile& p) {
     if (trigger.contains("value")) notice.value = NumberText(trigger["value"]);
     if (trigger.contains("threshold")) notice.threshold = NumberText(trigger["threshold"]);
   }
-  notice.link = public_url_ + "/?profile=" + p.id;
+  notice.link = public_url_ + "/#/profile/" + p.id;  // the UI route the demo prints
   notifier_->Notify(std::move(notice));
 }
 
