@@ -167,43 +167,78 @@ Result<PutOutcome> ProfileStore::Put(std::string_view bytes, const StoredProfile
   AUTOPROF_RETURN_IF_ERROR(viewer::MakeDirectories(fs::path(path).parent_path().string()));
   AUTOPROF_RETURN_IF_ERROR(viewer::WriteFileDurably(path, bytes));
 
+  // Group commit: the row joins the queue; whoever next holds the index lock
+  // commits every queued row in one transaction (one WAL fsync for all), so
+  // concurrent uploads share the cost of durability instead of queueing on it.
+  PendingRow row{&profile, bytes};
+  {
+    std::lock_guard<std::mutex> queue(queue_mu_);
+    pending_.push_back(&row);
+  }
   std::lock_guard<std::mutex> lock(mu_);
-  // Eviction under the lock may have removed this very file since the rename (a
-  // concurrent retention pass over an older copy of the same bytes): rewrite it.
-  std::error_code ec;
-  if (!fs::exists(path, ec)) AUTOPROF_RETURN_IF_ERROR(viewer::WriteFileDurably(path, bytes));
-  Transaction tx(*db_);
-  AUTOPROF_RETURN_IF_ERROR(tx.Begin());
-  Result<SqliteStatement> insert = db_->Prepare(
-      "INSERT OR IGNORE INTO profiles (id, app, kind, trigger_reason, start_ns, size, metadata) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!insert.ok()) return insert.status();
-  insert->BindText(1, profile.id);
-  insert->BindText(2, profile.app);
-  insert->BindText(3, profile.kind);
-  insert->BindText(4, profile.trigger_reason);
-  insert->BindInt64(5, profile.start_time_ns);
-  insert->BindInt64(6, static_cast<int64_t>(bytes.size()));
-  insert->BindText(7, profile.metadata_json);
-  AUTOPROF_RETURN_IF_ERROR(insert->Run());
-  if (db_->Changes() == 0) return PutOutcome{profile.id, false};  // a concurrent Put won
-  for (const auto& [key, value] : profile.labels) {
-    Result<SqliteStatement> label =
-        db_->Prepare("INSERT OR REPLACE INTO labels (id, key, value) VALUES (?, ?, ?)");
-    if (!label.ok()) return label.status();
-    label->BindText(1, profile.id);
-    label->BindText(2, key);
-    label->BindText(3, value);
-    AUTOPROF_RETURN_IF_ERROR(label->Run());
+  std::vector<PendingRow*> batch;
+  {
+    std::lock_guard<std::mutex> queue(queue_mu_);
+    if (!row.done) batch.swap(pending_);  // row is in it: only a batch commit sets done
   }
-  AUTOPROF_RETURN_IF_ERROR(tx.Commit());
-  total_bytes_ += bytes.size();
-  ++count_;
-  if (options_.max_total_bytes > 0 && total_bytes_ > options_.max_total_bytes) {
+  if (!batch.empty()) CommitBatchLocked(batch);
+  if (!row.status.ok()) return row.status;
+  return PutOutcome{profile.id, row.created};
+}
+
+void ProfileStore::CommitBatchLocked(const std::vector<PendingRow*>& batch) {
+  Status status = [&]() -> Status {
+    Transaction tx(*db_);
+    AUTOPROF_RETURN_IF_ERROR(tx.Begin());
+    for (PendingRow* row : batch) {
+      const StoredProfile& profile = *row->profile;
+      // Eviction under the lock may have removed this very file since the rename
+      // (a retention pass over an older copy of the same bytes): rewrite it.
+      std::error_code ec;
+      if (!fs::exists(PathOf(profile.id), ec)) {
+        AUTOPROF_RETURN_IF_ERROR(viewer::WriteFileDurably(PathOf(profile.id), row->bytes));
+      }
+      Result<SqliteStatement> insert = db_->Prepare(
+          "INSERT OR IGNORE INTO profiles (id, app, kind, trigger_reason, start_ns, size, metadata) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      if (!insert.ok()) return insert.status();
+      insert->BindText(1, profile.id);
+      insert->BindText(2, profile.app);
+      insert->BindText(3, profile.kind);
+      insert->BindText(4, profile.trigger_reason);
+      insert->BindInt64(5, profile.start_time_ns);
+      insert->BindInt64(6, static_cast<int64_t>(row->bytes.size()));
+      insert->BindText(7, profile.metadata_json);
+      AUTOPROF_RETURN_IF_ERROR(insert->Run());
+      row->created = db_->Changes() > 0;  // false: an earlier Put of the same bytes won
+      if (!row->created) continue;
+      for (const auto& [key, value] : profile.labels) {
+        Result<SqliteStatement> label =
+            db_->Prepare("INSERT OR REPLACE INTO labels (id, key, value) VALUES (?, ?, ?)");
+        if (!label.ok()) return label.status();
+        label->BindText(1, profile.id);
+        label->BindText(2, key);
+        label->BindText(3, value);
+        AUTOPROF_RETURN_IF_ERROR(label->Run());
+      }
+    }
+    return tx.Commit();
+  }();
+  for (PendingRow* row : batch) {
+    if (status.ok() && row->created) {
+      total_bytes_ += row->bytes.size();
+      ++count_;
+    }
+  }
+  if (status.ok() && options_.max_total_bytes > 0 && total_bytes_ > options_.max_total_bytes) {
     Result<size_t> evicted = EvictLocked(std::nullopt);
-    if (!evicted.ok()) return evicted.status();
+    if (!evicted.ok()) status = evicted.status();  // the rows are stored; a retry dedups
   }
-  return PutOutcome{profile.id, true};
+  std::lock_guard<std::mutex> queue(queue_mu_);
+  for (PendingRow* row : batch) {
+    row->status = status;
+    row->done = true;
+  }
 }
 
 Result<bool> ProfileStore::Contains(const std::string& id) {

@@ -2,12 +2,16 @@
 // The only file besides the webhook notifier that includes httplib.h.
 #include "autoprof/viewer_server.h"
 
+#include <dirent.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -124,6 +128,32 @@ std::string NumberText(const json& value) {
   return value.is_number() ? Dump(value) : std::string();
 }
 
+// Debian's httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG is
+// compiled into its library): under a burst of uploads the kernel drops
+// handshakes and clients see resets. listen() on a listening socket only sets
+// its backlog, so find ours (the listening socket on `port`) and raise it.
+void RaiseListenBacklog(int port) {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return;
+  while (const dirent* entry = readdir(dir)) {
+    int fd = std::atoi(entry->d_name);
+    if (fd <= 2) continue;
+    int accepting = 0;
+    socklen_t length = sizeof accepting;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) != 0 || !accepting) continue;
+    sockaddr_storage address{};
+    length = sizeof address;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) continue;
+    int bound = address.ss_family == AF_INET
+                    ? ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port)
+                : address.ss_family == AF_INET6
+                    ? ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port)
+                    : -1;
+    if (bound == port) ::listen(fd, SOMAXCONN);
+  }
+  closedir(dir);
+}
+
 const char kFallbackPage[] = R"html(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>autoprof</title></head>
 <body><h1>autoprof viewer</h1>
@@ -216,6 +246,7 @@ Status ViewerServer::Impl::Start() {
     }
     port_ = address->port;
   }
+  RaiseListenBacklog(port_);
   std::string host = address->host.find(':') != std::string::npos ? "[" + address->host + "]"
                                                                    : address->host;
   url_ = "http://" + host + ":" + std::to_string(port_);
