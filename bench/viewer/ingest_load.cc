@@ -64,6 +64,7 @@ int main(int argc, char** argv) {
   int clients = std::stoi(Flag(argc, argv, "--clients", "32"));
   int per_client = std::stoi(Flag(argc, argv, "--profiles", "50"));
   bool resend = Flag(argc, argv, "--resend", "0") == "1";
+  bool keep_alive = Flag(argc, argv, "--keep-alive", "1") == "1";
 
   // Profiles are built before the clock starts.
   std::vector<std::vector<std::string>> bodies(clients);
@@ -89,7 +90,7 @@ int main(int argc, char** argv) {
     threads.emplace_back([&, c] {
       httplib::Client client(url);
       client.set_read_timeout(60);
-      client.set_keep_alive(true);
+      client.set_keep_alive(keep_alive);
       for (const std::string& b : bodies[c]) {
         httplib::Result res = client.Post(
             "/api/v1/profiles",

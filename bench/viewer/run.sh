@@ -16,6 +16,15 @@ trap 'kill $server 2>/dev/null; wait $server 2>/dev/null; rm -rf "$data" "$out"'
 for _ in $(seq 50); do grep -q "listening on" "$out" && break; sleep 0.1; done
 url=$(grep -o 'http://[^ ]*' "$out")
 echo "viewer ingest, $(date -u +%Y-%m-%dT%H:%MZ), $(nproc) cores, data on $(df -T "$data" | awk 'NR==2{print $2}')"
-"$build/bin/viewer_ingest_load" --url "$url" --clients 32 --profiles 50
-"$build/bin/viewer_ingest_load" --url "$url" --clients 32 --profiles 50 --resend 1
+# The server's own CPU time (user+sys, clock ticks) per phase, so the figure says
+# what ingest costs the server apart from the load client sharing the machine.
+cpu_ticks() { awk '{print $14 + $15}' /proc/$server/stat; }
+tick=$(getconf CLK_TCK)
+for mode in 0 1; do
+  before=$(cpu_ticks)
+  "$build/bin/viewer_ingest_load" --url "$url" --clients 32 --profiles 50 --resend $mode
+  after=$(cpu_ticks)
+  awk -v t=$((after - before)) -v hz="$tick" \
+    'BEGIN { printf "  server CPU: %.2f s, %.2f ms per upload\n", t / hz, 1000 * t / hz / 1600 }'
+done
 echo "server peak RSS: $(awk '/VmHWM/{print $2, $3}' /proc/$server/status)"

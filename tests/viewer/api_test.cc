@@ -9,6 +9,9 @@
 #include <thread>
 
 #include "autoprof/viewer_server.h"
+#if __has_include("autoprof/ui_assets.h")
+#include "autoprof/ui_assets.h"
+#endif
 #include "viewer_test_support.h"
 
 namespace autoprof {
@@ -20,17 +23,11 @@ using testing::CpuProfileBytes;
 using testing::Sidecar;
 using testing::Upload;
 
-class ViewerApiTest : public ::testing::Test {
+class ViewerApiTest : public testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("autoprof-api-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-  }
   void TearDown() override {
     server_.reset();
-    fs::remove_all(dir_);
+    ScratchDirTest::TearDown();
   }
 
   void Start(ViewerOptions options = {}) {
@@ -70,7 +67,6 @@ class ViewerApiTest : public ::testing::Test {
     return n;
   }
 
-  fs::path dir_;
   std::unique_ptr<ViewerServer> server_;
   std::unique_ptr<httplib::Client> client_;
 };
@@ -368,6 +364,25 @@ TEST_F(ViewerApiTest, EveryResponseCarriesAContentSecurityPolicyAndHardeningHead
   EXPECT_EQ(page->get_header_value("Content-Type"), "text/html; charset=utf-8");
 }
 
+TEST_F(ViewerApiTest, ServesEveryEmbeddedUiFileWithItsContentType) {
+#if __has_include("autoprof/ui_assets.h")
+  Start();
+  ASSERT_FALSE(UiAssets().empty());
+  for (const UiAsset& asset : UiAssets()) {
+    httplib::Result res = client_->Get("/" + std::string(asset.path));
+    ASSERT_TRUE(res) << asset.path;
+    EXPECT_EQ(res->status, 200) << asset.path;
+    EXPECT_EQ(res->body, asset.content) << asset.path;
+    EXPECT_EQ(res->get_header_value("Content-Type"), asset.mime_type) << asset.path;
+  }
+  httplib::Result missing = client_->Get("/no-such-file.js");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+#else
+  GTEST_SKIP() << "this build has no embedded UI (autoprof/ui_assets.h)";
+#endif
+}
+
 TEST_F(ViewerApiTest, AHostileAppNameIsServedAsJsonAndKeptOutOfTheDownloadName) {
   Start();
   std::string app = "<img src=x onerror=alert(1)>\"";
@@ -441,7 +456,7 @@ TEST_F(ViewerApiTest, ATriggeredProfilePostsASlackMessageWithTheTriggerAndALink)
   std::string text = message["text"];
   EXPECT_NE(text.find("checkout"), std::string::npos) << text;
   EXPECT_NE(text.find("trigger cpu at 0.91 (threshold 0.75)"), std::string::npos) << text;
-  EXPECT_NE(text.find("<https://viewer.example/?profile=" + id + "|flame graph>"),
+  EXPECT_NE(text.find("<https://viewer.example/#/profile/" + id + "|flame graph>"),
             std::string::npos)
       << text;
   EXPECT_EQ(text.find("manual-app"), std::string::npos);

@@ -7,21 +7,15 @@
 #include <filesystem>
 #include <fstream>
 
+#include "viewer_test_support.h"
+
 namespace autoprof {
 namespace {
 
 namespace fs = std::filesystem;
 
-class ProfileStoreTest : public ::testing::Test {
+class ProfileStoreTest : public testing::ScratchDirTest {
  protected:
-  void SetUp() override {
-    dir_ = fs::temp_directory_path() /
-           ("autoprof-store-" + std::to_string(getpid()) + "-" +
-            ::testing::UnitTest::GetInstance()->current_test_info()->name());
-    fs::remove_all(dir_);
-  }
-  void TearDown() override { fs::remove_all(dir_); }
-
   std::unique_ptr<ProfileStore> Open(StoreOptions options = {}) {
     Result<std::unique_ptr<ProfileStore>> store = ProfileStore::Open(dir_.string(), options);
     EXPECT_TRUE(store.ok()) << store.status().message();
@@ -40,8 +34,6 @@ class ProfileStoreTest : public ::testing::Test {
     p.metadata_json = "{\"id\":\"" + p.id + "\",\"app\":\"" + app + "\"}";
     return p;
   }
-
-  fs::path dir_;
 };
 
 TEST_F(ProfileStoreTest, StoresBytesOnceAndReturnsTheSameIdForTheSameBytes) {

@@ -10,8 +10,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <gtest/gtest.h>
+
 #include <cstdint>
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <string>
 #include <vector>
@@ -23,6 +26,21 @@
 #include "test_profiles.h"  // tests/flame: ProfileBuilder
 
 namespace autoprof::testing {
+
+// A test fixture's own empty folder under /tmp, named after the running test,
+// removed when the fixture ends.
+class ScratchDirTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("autoprof-viewer-" + std::to_string(getpid()) + "-" +
+            ::testing::UnitTest::GetInstance()->current_test_info()->name());
+    std::filesystem::remove_all(dir_);
+  }
+  void TearDown() override { std::filesystem::remove_all(dir_); }
+
+  std::filesystem::path dir_;
+};
 
 // A gzipped CPU profile; `variant` changes the bytes (and so the id).
 inline std::string CpuProfileBytes(int variant = 0, int64_t hot_samples = 40) {

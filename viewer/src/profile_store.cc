@@ -4,7 +4,7 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <set>
+#include <map>
 #include <system_error>
 
 #include "durable_file.h"
@@ -123,15 +123,15 @@ std::string ProfileStore::PathOf(const std::string& id) const {
 }
 
 Status ProfileStore::RemoveCrashLeftovers() {
-  std::set<std::string> listed;
+  std::map<std::string, uint64_t> listed;  // id -> size
   {
-    Result<SqliteStatement> ids = db_->Prepare("SELECT id FROM profiles");
-    if (!ids.ok()) return ids.status();
+    Result<SqliteStatement> rows = db_->Prepare("SELECT id, size FROM profiles");
+    if (!rows.ok()) return rows.status();
     while (true) {
-      Result<bool> row = ids->Step();
+      Result<bool> row = rows->Step();
       if (!row.ok()) return row.status();
       if (!*row) break;
-      listed.insert(ids->ColumnText(0));
+      listed.emplace(rows->ColumnText(0), static_cast<uint64_t>(rows->ColumnInt64(1)));
     }
   }
   std::error_code ec;
@@ -145,17 +145,9 @@ Status ProfileStore::RemoveCrashLeftovers() {
   }
   if (ec) return Internal(root + ": cannot scan for crash leftovers: " + ec.message());
   // A row whose file is gone (deleted by hand) would be listed without bytes.
-  std::vector<std::pair<std::string, uint64_t>> missing;
-  Result<SqliteStatement> rows = db_->Prepare("SELECT id, size FROM profiles");
-  if (!rows.ok()) return rows.status();
-  while (true) {
-    Result<bool> row = rows->Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    std::string id = rows->ColumnText(0);
-    if (!fs::exists(PathOf(id), ec)) missing.emplace_back(id, rows->ColumnInt64(1));
+  for (const auto& [id, size] : listed) {
+    if (!fs::exists(PathOf(id), ec)) AUTOPROF_RETURN_IF_ERROR(DeleteLocked(id, size));
   }
-  for (const auto& [id, size] : missing) AUTOPROF_RETURN_IF_ERROR(DeleteLocked(id, size));
   return Status::Ok();
 }
 
@@ -175,43 +167,78 @@ Result<PutOutcome> ProfileStore::Put(std::string_view bytes, const StoredProfile
   AUTOPROF_RETURN_IF_ERROR(viewer::MakeDirectories(fs::path(path).parent_path().string()));
   AUTOPROF_RETURN_IF_ERROR(viewer::WriteFileDurably(path, bytes));
 
+  // Group commit: the row joins the queue; whoever next holds the index lock
+  // commits every queued row in one transaction (one WAL fsync for all), so
+  // concurrent uploads share the cost of durability instead of queueing on it.
+  PendingRow row{&profile, bytes};
+  {
+    std::lock_guard<std::mutex> queue(queue_mu_);
+    pending_.push_back(&row);
+  }
   std::lock_guard<std::mutex> lock(mu_);
-  // Eviction under the lock may have removed this very file since the rename (a
-  // concurrent retention pass over an older copy of the same bytes): rewrite it.
-  std::error_code ec;
-  if (!fs::exists(path, ec)) AUTOPROF_RETURN_IF_ERROR(viewer::WriteFileDurably(path, bytes));
-  Transaction tx(*db_);
-  AUTOPROF_RETURN_IF_ERROR(tx.Begin());
-  Result<SqliteStatement> insert = db_->Prepare(
-      "INSERT OR IGNORE INTO profiles (id, app, kind, trigger_reason, start_ns, size, metadata) "
-      "VALUES (?, ?, ?, ?, ?, ?, ?)");
-  if (!insert.ok()) return insert.status();
-  insert->BindText(1, profile.id);
-  insert->BindText(2, profile.app);
-  insert->BindText(3, profile.kind);
-  insert->BindText(4, profile.trigger_reason);
-  insert->BindInt64(5, profile.start_time_ns);
-  insert->BindInt64(6, static_cast<int64_t>(bytes.size()));
-  insert->BindText(7, profile.metadata_json);
-  AUTOPROF_RETURN_IF_ERROR(insert->Run());
-  if (db_->Changes() == 0) return PutOutcome{profile.id, false};  // a concurrent Put won
-  for (const auto& [key, value] : profile.labels) {
-    Result<SqliteStatement> label =
-        db_->Prepare("INSERT OR REPLACE INTO labels (id, key, value) VALUES (?, ?, ?)");
-    if (!label.ok()) return label.status();
-    label->BindText(1, profile.id);
-    label->BindText(2, key);
-    label->BindText(3, value);
-    AUTOPROF_RETURN_IF_ERROR(label->Run());
+  std::vector<PendingRow*> batch;
+  {
+    std::lock_guard<std::mutex> queue(queue_mu_);
+    if (!row.done) batch.swap(pending_);  // row is in it: only a batch commit sets done
   }
-  AUTOPROF_RETURN_IF_ERROR(tx.Commit());
-  total_bytes_ += bytes.size();
-  ++count_;
-  if (options_.max_total_bytes > 0 && total_bytes_ > options_.max_total_bytes) {
+  if (!batch.empty()) CommitBatchLocked(batch);
+  if (!row.status.ok()) return row.status;
+  return PutOutcome{profile.id, row.created};
+}
+
+void ProfileStore::CommitBatchLocked(const std::vector<PendingRow*>& batch) {
+  Status status = [&]() -> Status {
+    Transaction tx(*db_);
+    AUTOPROF_RETURN_IF_ERROR(tx.Begin());
+    for (PendingRow* row : batch) {
+      const StoredProfile& profile = *row->profile;
+      // Eviction under the lock may have removed this very file since the rename
+      // (a retention pass over an older copy of the same bytes): rewrite it.
+      std::error_code ec;
+      if (!fs::exists(PathOf(profile.id), ec)) {
+        AUTOPROF_RETURN_IF_ERROR(viewer::WriteFileDurably(PathOf(profile.id), row->bytes));
+      }
+      Result<SqliteStatement> insert = db_->Prepare(
+          "INSERT OR IGNORE INTO profiles (id, app, kind, trigger_reason, start_ns, size, metadata) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?)");
+      if (!insert.ok()) return insert.status();
+      insert->BindText(1, profile.id);
+      insert->BindText(2, profile.app);
+      insert->BindText(3, profile.kind);
+      insert->BindText(4, profile.trigger_reason);
+      insert->BindInt64(5, profile.start_time_ns);
+      insert->BindInt64(6, static_cast<int64_t>(row->bytes.size()));
+      insert->BindText(7, profile.metadata_json);
+      AUTOPROF_RETURN_IF_ERROR(insert->Run());
+      row->created = db_->Changes() > 0;  // false: an earlier Put of the same bytes won
+      if (!row->created) continue;
+      for (const auto& [key, value] : profile.labels) {
+        Result<SqliteStatement> label =
+            db_->Prepare("INSERT OR REPLACE INTO labels (id, key, value) VALUES (?, ?, ?)");
+        if (!label.ok()) return label.status();
+        label->BindText(1, profile.id);
+        label->BindText(2, key);
+        label->BindText(3, value);
+        AUTOPROF_RETURN_IF_ERROR(label->Run());
+      }
+    }
+    return tx.Commit();
+  }();
+  for (PendingRow* row : batch) {
+    if (status.ok() && row->created) {
+      total_bytes_ += row->bytes.size();
+      ++count_;
+    }
+  }
+  if (status.ok() && options_.max_total_bytes > 0 && total_bytes_ > options_.max_total_bytes) {
     Result<size_t> evicted = EvictLocked(std::nullopt);
-    if (!evicted.ok()) return evicted.status();
+    if (!evicted.ok()) status = evicted.status();  // the rows are stored; a retry dedups
   }
-  return PutOutcome{profile.id, true};
+  std::lock_guard<std::mutex> queue(queue_mu_);
+  for (PendingRow* row : batch) {
+    row->status = status;
+    row->done = true;
+  }
 }
 
 Result<bool> ProfileStore::Contains(const std::string& id) {

@@ -105,6 +105,9 @@ Result<int64_t> ParseTimestamp(std::string_view text) {
   tm.tm_sec = second;
   int64_t seconds = static_cast<int64_t>(timegm(&tm)) - offset_seconds;
   if (year < 1970 || seconds < 0) return bad();
+  if (seconds >= std::numeric_limits<int64_t>::max() / kNanosPerSecond) {
+    return InvalidArgument("time '" + std::string(original) + "': out of range");
+  }
   return seconds * kNanosPerSecond + fraction_ns;
 }
 

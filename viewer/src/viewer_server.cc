@@ -2,12 +2,16 @@
 // The only file besides the webhook notifier that includes httplib.h.
 #include "autoprof/viewer_server.h"
 
+#include <dirent.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
+#include <cstdlib>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -16,6 +20,7 @@
 #include <thread>
 
 #include "analysis_views.h"
+#include "request_params.h"
 #include "autoprof/flame.h"
 #include "autoprof/pprof.h"
 #include "autoprof/profile_store.h"
@@ -38,8 +43,6 @@ constexpr char kContentSecurityPolicy[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; "
     "frame-ancestors 'none'";
-constexpr size_t kMaxIdsPerSide = 32;
-constexpr size_t kMaxListLimit = 10000;
 constexpr size_t kMaxTopRows = 100000;
 
 int64_t NowNanos() {
@@ -85,91 +88,6 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   return diff == 0;
 }
 
-Result<size_t> ParseCount(const httplib::Request& req, const char* name, size_t fallback,
-                          size_t max) {
-  if (!req.has_param(name)) return fallback;
-  std::string text = req.get_param_value(name);
-  size_t value = 0;
-  auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-  if (ec != std::errc() || end != text.data() + text.size() || value == 0 || value > max) {
-    return InvalidArgument(std::string(name) + " '" + text.substr(0, 40) +
-                           "': expected an integer from 1 to " + std::to_string(max));
-  }
-  return value;
-}
-
-Result<std::vector<std::string>> ParseIdList(const httplib::Request& req, const char* name) {
-  if (!req.has_param(name) || req.get_param_value(name).empty()) {
-    return InvalidArgument(std::string(name) + ": missing (expected ID[,ID...])");
-  }
-  std::vector<std::string> ids;
-  const std::string text = req.get_param_value(name);
-  std::string_view rest = text;
-  while (true) {
-    size_t comma = rest.find(',');
-    std::string id(rest.substr(0, comma));
-    if (!IsContentId(id)) {
-      return InvalidArgument(std::string(name) + ": invalid profile id '" + id.substr(0, 80) +
-                             "' (expected 64 hex digits)");
-    }
-    if (std::find(ids.begin(), ids.end(), id) == ids.end()) ids.push_back(id);
-    if (ids.size() > kMaxIdsPerSide) {
-      return InvalidArgument(std::string(name) + ": more than 32 profiles");
-    }
-    if (comma == std::string_view::npos) break;
-    rest.remove_prefix(comma + 1);
-  }
-  return ids;
-}
-
-// sample_index, min_fraction and max_nodes of the flame endpoints. By default
-// frames narrower than 1/10,000 of the root are pruned into aggregates (below a
-// pixel on any screen) and at most 100,000 nodes are sent.
-Result<FlameOptions> ParseFlameOptions(const httplib::Request& req) {
-  FlameOptions options;
-  options.sample_index = req.get_param_value("sample_index");
-  options.min_fraction = 1e-4;
-  options.max_nodes = 100'000;
-  if (req.has_param("min_fraction")) {
-    std::string text = req.get_param_value("min_fraction");
-    double value = -1;
-    auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
-    if (ec != std::errc() || end != text.data() + text.size() || !(value >= 0 && value < 1)) {
-      return InvalidArgument("min_fraction '" + text.substr(0, 40) + "': expected a number in [0, 1)");
-    }
-    options.min_fraction = value;
-  }
-  Result<size_t> max_nodes = ParseCount(req, "max_nodes", options.max_nodes, 1'000'000);
-  if (!max_nodes.ok()) return max_nodes.status();
-  options.max_nodes = *max_nodes;
-  return options;
-}
-
-Result<ProfileQuery> ParseQuery(const httplib::Request& req) {
-  ProfileQuery q;
-  if (req.has_param("app")) q.app = req.get_param_value("app");
-  if (req.has_param("kind")) q.kind = req.get_param_value("kind");
-  if (req.has_param("reason")) q.trigger_reason = req.get_param_value("reason");
-  for (const char* bound : {"from", "to"}) {
-    if (!req.has_param(bound)) continue;
-    Result<int64_t> ns = ParseTimestamp(req.get_param_value(bound));
-    if (!ns.ok()) return InvalidArgument(std::string(bound) + ": " + ns.status().message());
-    (bound[0] == 'f' ? q.from_ns : q.to_ns) = *ns;
-  }
-  for (size_t i = 0; i < req.get_param_value_count("label"); ++i) {
-    std::string pair = req.get_param_value("label", i);
-    size_t colon = pair.find(':');
-    if (colon == std::string::npos || colon == 0) {
-      return InvalidArgument("label '" + pair.substr(0, 80) + "': expected key:value");
-    }
-    q.labels.emplace_back(pair.substr(0, colon), pair.substr(colon + 1));
-  }
-  Result<size_t> limit = ParseCount(req, "limit", 1000, kMaxListLimit);
-  if (!limit.ok()) return limit.status();
-  q.limit = *limit;
-  return q;
-}
-
 // A name fit for a Content-Disposition filename.
 std::string SafeFileStem(std::string_view text) {
   std::string out;
@@ -208,6 +126,32 @@ bool CheckId(const std::string& id, httplib::Response& res) {
 
 std::string NumberText(const json& value) {
   return value.is_number() ? Dump(value) : std::string();
+}
+
+// Debian's httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG is
+// compiled into its library): under a burst of uploads the kernel drops
+// handshakes and clients see resets. listen() on a listening socket only sets
+// its backlog, so find ours (the listening socket on `port`) and raise it.
+void RaiseListenBacklog(int port) {
+  DIR* dir = opendir("/proc/self/fd");
+  if (dir == nullptr) return;
+  while (const dirent* entry = readdir(dir)) {
+    int fd = std::atoi(entry->d_name);
+    if (fd <= 2) continue;
+    int accepting = 0;
+    socklen_t length = sizeof accepting;
+    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) != 0 || !accepting) continue;
+    sockaddr_storage address{};
+    length = sizeof address;
+    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) continue;
+    int bound = address.ss_family == AF_INET
+                    ? ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port)
+                : address.ss_family == AF_INET6
+                    ? ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port)
+                    : -1;
+    if (bound == port) ::listen(fd, SOMAXCONN);
+  }
+  closedir(dir);
 }
 
 const char kFallbackPage[] = R"html(<!doctype html>
@@ -302,6 +246,7 @@ Status ViewerServer::Impl::Start() {
     }
     port_ = address->port;
   }
+  RaiseListenBacklog(port_);
   std::string host = address->host.find(':') != std::string::npos ? "[" + address->host + "]"
                                                                    : address->host;
   url_ = "http://" + host + ":" + std::to_string(port_);
@@ -493,12 +438,12 @@ void ViewerServer::Impl::Notify(const StoredProfile& p) {
     if (trigger.contains("value")) notice.value = NumberText(trigger["value"]);
     if (trigger.contains("threshold")) notice.threshold = NumberText(trigger["threshold"]);
   }
-  notice.link = public_url_ + "/?profile=" + p.id;
+  notice.link = public_url_ + "/#/profile/" + p.id;  // the UI route the demo prints
   notifier_->Notify(std::move(notice));
 }
 
 void ViewerServer::Impl::HandleList(const httplib::Request& req, httplib::Response& res) {
-  Result<ProfileQuery> query = ParseQuery(req);
+  Result<ProfileQuery> query = viewer::ParseProfileQuery(viewer::QueryParams(req.params));
   if (!query.ok()) return ReplyError(res, 400, query.status().message());
   Result<std::vector<StoredProfile>> list = store_->List(*query);
   if (!list.ok()) return ReplyError(res, StoreErrorStatus(list.status()), list.status().message());
@@ -552,7 +497,7 @@ std::optional<Profile> ViewerServer::Impl::LoadProfile(const std::string& id,
 }
 
 void ViewerServer::Impl::HandleTop(const httplib::Request& req, httplib::Response& res) {
-  Result<size_t> n = ParseCount(req, "n", 50, kMaxTopRows);
+  Result<size_t> n = viewer::ParseCount(viewer::QueryParams(req.params), "n", 50, kMaxTopRows);
   if (!n.ok()) return ReplyError(res, 400, n.status().message());
   DecodeSlot slot(decode_slots_);
   std::optional<Profile> profile = LoadProfile(req.matches[1], res);
@@ -563,7 +508,7 @@ void ViewerServer::Impl::HandleTop(const httplib::Request& req, httplib::Respons
 }
 
 void ViewerServer::Impl::HandleFlameGraph(const httplib::Request& req, httplib::Response& res) {
-  Result<FlameOptions> options = ParseFlameOptions(req);
+  Result<FlameOptions> options = viewer::ParseFlameOptions(viewer::QueryParams(req.params));
   if (!options.ok()) return ReplyError(res, 400, options.status().message());
   DecodeSlot slot(decode_slots_);
   std::optional<Profile> profile = LoadProfile(req.matches[1], res);
@@ -574,12 +519,12 @@ void ViewerServer::Impl::HandleFlameGraph(const httplib::Request& req, httplib::
 }
 
 void ViewerServer::Impl::HandleDiff(const httplib::Request& req, httplib::Response& res) {
-  Result<std::vector<std::string>> base_ids = ParseIdList(req, "base");
+  Result<std::vector<std::string>> base_ids = viewer::ParseIdList(viewer::QueryParams(req.params), "base");
   if (!base_ids.ok()) return ReplyError(res, 400, base_ids.status().message());
-  Result<std::vector<std::string>> target_ids = ParseIdList(req, "target");
+  Result<std::vector<std::string>> target_ids = viewer::ParseIdList(viewer::QueryParams(req.params), "target");
   if (!target_ids.ok()) return ReplyError(res, 400, target_ids.status().message());
   DiffOptions options;
-  Result<FlameOptions> flame = ParseFlameOptions(req);
+  Result<FlameOptions> flame = viewer::ParseFlameOptions(viewer::QueryParams(req.params));
   if (!flame.ok()) return ReplyError(res, 400, flame.status().message());
   options.flame = *flame;
   if (req.has_param("normalize")) {
@@ -587,7 +532,7 @@ void ViewerServer::Impl::HandleDiff(const httplib::Request& req, httplib::Respon
     if (!n.ok()) return ReplyError(res, 400, n.status().message());
     options.normalization = *n;
   }
-  Result<size_t> rows = ParseCount(req, "n", 50, kMaxTopRows);
+  Result<size_t> rows = viewer::ParseCount(viewer::QueryParams(req.params), "n", 50, kMaxTopRows);
   if (!rows.ok()) return ReplyError(res, 400, rows.status().message());
   DecodeSlot slot(decode_slots_);
   std::vector<Profile> base, target;

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cstdio>
+
 namespace autoprof::viewer {
 namespace {
 
@@ -90,6 +92,11 @@ void WebhookNotifier::Run() {
     }
     httplib::Result res = client.Post(path_, body, "application/json");
     bool ok = res && res->status >= 200 && res->status < 300;
+    if (!ok) {  // the URL is a secret (Slack's carry their key): never logged
+      std::fprintf(stderr, "autoprof serve: webhook post failed: %s\n",
+                   res ? ("HTTP " + std::to_string(res->status)).c_str()
+                       : httplib::to_string(res.error()).c_str());
+    }
     std::lock_guard<std::mutex> lock(mu_);
     ++(ok ? sent_ : failed_);
   }

@@ -18,7 +18,8 @@
 // EnforceRetention (called periodically by the server) enforces both.
 //
 // Thread-safety: all methods may be called concurrently; index access is
-// serialized by an internal mutex, file writes run in parallel.
+// serialized by an internal mutex, file writes run in parallel, and concurrent
+// Puts share one transaction (group commit).
 //
 // Example:
 //   auto store = autoprof::ProfileStore::Open("./var/autoprof", {});
@@ -126,12 +127,25 @@ class ProfileStore {
   Status DeleteLocked(const std::string& id, uint64_t size);
   Result<bool> ContainsLocked(const std::string& id);
 
+  // A Put whose bytes are on disk, waiting for its index row (group commit).
+  struct PendingRow {
+    const StoredProfile* profile;
+    std::string_view bytes;
+    bool created = false;  // set under mu_
+    bool done = false;     // guarded by queue_mu_
+    Status status;         // guarded by queue_mu_
+  };
+  // Commits `batch` in one transaction and marks every row done.
+  void CommitBatchLocked(const std::vector<PendingRow*>& batch);
+
   const std::string data_dir_;
   const StoreOptions options_;
-  std::mutex mu_;
+  std::mutex mu_;                         // the index; held across a commit
   std::unique_ptr<viewer::SqliteDb> db_;  // guarded by mu_
   uint64_t total_bytes_ = 0;              // guarded by mu_
   size_t count_ = 0;                      // guarded by mu_
+  std::mutex queue_mu_;                   // never held while waiting for mu_
+  std::vector<PendingRow*> pending_;      // guarded by queue_mu_
 };
 
 }  // namespace autoprof
