@@ -3,6 +3,8 @@
 
 #include <unistd.h>
 
+#include <time.h>
+
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -138,6 +140,7 @@ class Uploader::Impl {
         }
         for (const SpoolEntry& entry : pairs) {
           SendResult r = SendOne(entry);
+          RecordWorkerCpu();
           if (r == SendResult::kCancelled) break;
           if (r == SendResult::kRetry) {
             Millis wanted = retry_after_.value_or(backoff.Next());
@@ -154,6 +157,13 @@ class Uploader::Impl {
     } catch (...) {
       Log("uploader stopped: unknown exception");
     }
+  }
+
+  void RecordWorkerCpu() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    std::lock_guard<std::mutex> l(mu_);
+    stats_.worker_cpu_ns = int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
   }
 
   SendResult SendOne(const SpoolEntry& entry) {

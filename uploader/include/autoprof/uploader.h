@@ -95,6 +95,7 @@ struct UploaderStats {
   int64_t retries = 0;      // failed attempts that will be retried
   int64_t quarantined = 0;  // pairs moved to quarantine/
   int64_t dropped = 0;      // pairs deleted by the spool caps (total)
+  int64_t worker_cpu_ns = 0;  // CPU time of the worker thread so far (thread CPU clock)
 };
 
 class Uploader {
