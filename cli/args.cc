@@ -46,6 +46,21 @@ Result<ParsedArgs> ParseArgs(Args args, const std::set<std::string>& value_flags
   return out;
 }
 
+Result<size_t> ParseCountFlag(const ParsedArgs& args, const std::string& flag, size_t fallback) {
+  std::optional<std::string> text = args.Value(flag);
+  if (!text) return fallback;
+  size_t value = 0;
+  for (char c : *text) {
+    if (c < '0' || c > '9' || value > 1'000'000'000) break;
+    value = value * 10 + static_cast<size_t>(c - '0');
+  }
+  if (text->empty() || text->find_first_not_of("0123456789") != std::string::npos ||
+      value > 1'000'000'000) {
+    return InvalidArgument(flag + ": expected a count, got '" + *text + "'");
+  }
+  return value;
+}
+
 int UsageError(std::string_view command, std::string_view message) {
   std::fprintf(stderr, "autoprof %.*s: %.*s\n", static_cast<int>(command.size()), command.data(),
                static_cast<int>(message.size()), message.data());

@@ -30,6 +30,10 @@ struct ParsedArgs {
 Result<ParsedArgs> ParseArgs(Args args, const std::set<std::string>& value_flags,
                              const std::set<std::string>& switch_flags);
 
+// The value of `flag` as a non-negative count (e.g. "-n 20"), or `fallback` when
+// the flag is absent. Anything but digits is an error naming the flag.
+Result<size_t> ParseCountFlag(const ParsedArgs& args, const std::string& flag, size_t fallback);
+
 // Prints "autoprof <command>: <message>" on stderr and returns exit code 2.
 int UsageError(std::string_view command, std::string_view message);
 

@@ -2,14 +2,15 @@
 # autoprof::cgroup, autoprof::profile (and later autoprof::agent).
 include(CMakePackageConfigHelpers)
 
-install(DIRECTORY base/include/ cgroup/include/ profile/include/
+install(DIRECTORY base/include/ cgroup/include/ profile/include/ agent/include/
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-install(TARGETS autoprof_base autoprof_cgroup autoprof_profile
+install(TARGETS autoprof_base autoprof_cgroup autoprof_profile autoprof_agent
         EXPORT autoprofTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
 install(TARGETS autoprof RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR})
+install(TARGETS autoprof_preload LIBRARY DESTINATION ${CMAKE_INSTALL_LIBDIR})
 install(EXPORT autoprofTargets NAMESPACE autoprof::
         DESTINATION ${CMAKE_INSTALL_LIBDIR}/cmake/autoprof)
 

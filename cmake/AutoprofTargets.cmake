@@ -53,8 +53,13 @@ function(autoprof_gtest name)
     AUTOPROF_SOURCE_DIR="${PROJECT_SOURCE_DIR}"
     AUTOPROF_BINARY_DIR="${PROJECT_BINARY_DIR}")
   autoprof_warnings(${name})
+  # Tests on the real kernel measure CPU: they run alone, not beside other tests.
+  set(serial FALSE)
+  if("kernel" IN_LIST ARG_LABELS)
+    set(serial TRUE)
+  endif()
   gtest_discover_tests(${name} DISCOVERY_MODE PRE_TEST
-                       PROPERTIES LABELS "${ARG_LABELS}" SKIP_RETURN_CODE 77)
+                       PROPERTIES LABELS "${ARG_LABELS}" SKIP_RETURN_CODE 77 RUN_SERIAL ${serial})
 endfunction()
 
 # A libFuzzer target plus a short CTest run over its seed corpus. New inputs go to

@@ -75,6 +75,28 @@ Result<std::vector<std::pair<std::string, std::string>>> ParseLabels(std::string
   return labels;
 }
 
+Status ValidateAgentConfig(const AgentConfig& c) {
+  struct Ratio { const char* name; double value; };
+  for (Ratio r : {Ratio{"cpu_threshold", c.cpu_threshold}, Ratio{"mem_threshold", c.mem_threshold},
+                  Ratio{"throttle_threshold", c.throttle_threshold}}) {
+    if (!(r.value > 0 && r.value <= 1)) {
+      return InvalidArgument(std::string(r.name) + ": " + std::to_string(r.value) +
+                             " is not in (0,1]");
+    }
+  }
+  if (c.interval < Millis(100)) return InvalidArgument("interval: shorter than 100ms");
+  if (c.cpu_duration < Millis(1000)) return InvalidArgument("cpu_duration: shorter than 1s");
+  if (c.cooldown < Millis(0) || c.sustain < Millis(0)) {
+    return InvalidArgument("cooldown and sustain cannot be negative");
+  }
+  if (c.max_per_hour < 1) return InvalidArgument("max_per_hour: less than 1");
+  if (c.output_dir.empty()) return InvalidArgument("output_dir: empty");
+  if (c.cgroup_root.empty() || c.cgroup_root[0] != '/') {
+    return InvalidArgument("cgroup_root: not an absolute path");
+  }
+  return Status::Ok();
+}
+
 Result<AgentConfig> AgentConfigFromEnv(const EnvLookup& env) {
   AgentConfig c;
   auto get = [&](const char* name) -> const char* {

@@ -52,6 +52,9 @@ using EnvLookup = std::function<const char*(const char* name)>;
 // Reads every AUTOPROF_* variable through `env` over the defaults above.
 Result<AgentConfig> AgentConfigFromEnv(const EnvLookup& env);
 
+// Checks a config after AgentOptions were laid over it; errors name the setting.
+Status ValidateAgentConfig(const AgentConfig& config);
+
 // "500ms", "5s", "1m", "1h" (a whole number and a unit). `name` prefixes errors.
 Result<Millis> ParseDuration(std::string_view name, std::string_view text);
 

@@ -2,8 +2,8 @@
 
 namespace autoprof {
 
-std::string_view KindName(CaptureKind kind) {
-  return kind == CaptureKind::kCpu ? "cpu" : "heap";
+std::string_view KindName(ProfileKind kind) {
+  return kind == ProfileKind::kCpu ? "cpu" : "heap";
 }
 
 std::string_view ReasonName(TriggerReason reason) {
@@ -41,11 +41,11 @@ bool TriggerPolicy::Ready(Signal& s, SteadyTime now, std::optional<double> value
          now - *s.over_since >= settings_.sustain;
 }
 
-std::optional<SteadyTime>& TriggerPolicy::LastEnd(CaptureKind kind) {
-  return kind == CaptureKind::kCpu ? last_cpu_end_ : last_heap_end_;
+std::optional<SteadyTime>& TriggerPolicy::LastEnd(ProfileKind kind) {
+  return kind == ProfileKind::kCpu ? last_cpu_end_ : last_heap_end_;
 }
 
-bool TriggerPolicy::Allowed(CaptureKind kind, SteadyTime now) {
+bool TriggerPolicy::Allowed(ProfileKind kind, SteadyTime now) {
   while (!fired_.empty() && now - fired_.front() >= std::chrono::hours(1)) fired_.pop_front();
   const auto& last = LastEnd(kind);
   bool cooling = last && now - *last < settings_.cooldown;
@@ -53,18 +53,19 @@ bool TriggerPolicy::Allowed(CaptureKind kind, SteadyTime now) {
   return !cooling && !capped;
 }
 
-std::optional<TriggerDecision> TriggerPolicy::Observe(SteadyTime now, const Utilization& u) {
+std::optional<TriggerDecision> TriggerPolicy::Observe(SteadyTime now, const SignalValues& u) {
   struct Candidate {
     Signal* signal;
     std::optional<double> value;
-    CaptureKind kind;
+    ProfileKind kind;
     TriggerReason reason;
   };
-  // Every signal advances every tick, whatever the others do.
+  // Every signal advances every tick, whatever the others do. When several are
+  // ready at once the more specific reason wins: throttling before plain CPU use.
   Candidate candidates[] = {
-      {&memory_, u.memory, CaptureKind::kHeap, TriggerReason::kMemory},
-      {&cpu_, u.cpu, CaptureKind::kCpu, TriggerReason::kCpu},
-      {&throttle_, u.throttle, CaptureKind::kCpu, TriggerReason::kThrottle},
+      {&memory_, u.memory, ProfileKind::kHeap, TriggerReason::kMemory},
+      {&throttle_, u.throttle, ProfileKind::kCpu, TriggerReason::kThrottle},
+      {&cpu_, u.cpu, ProfileKind::kCpu, TriggerReason::kCpu},
   };
   std::optional<TriggerDecision> decision;
   for (Candidate& c : candidates) {
@@ -86,14 +87,14 @@ std::optional<TriggerDecision> TriggerPolicy::Observe(SteadyTime now, const Util
   return decision;
 }
 
-std::optional<TriggerDecision> TriggerPolicy::Manual(CaptureKind kind, SteadyTime now) {
+std::optional<TriggerDecision> TriggerPolicy::Manual(ProfileKind kind, SteadyTime now) {
   (void)now;
   if (running_) return std::nullopt;
   running_ = true;
   return TriggerDecision{kind, TriggerReason::kManual, 0, 0};
 }
 
-void TriggerPolicy::CaptureFinished(CaptureKind kind, SteadyTime now) {
+void TriggerPolicy::CaptureFinished(ProfileKind kind, SteadyTime now) {
   running_ = false;
   LastEnd(kind) = now;
 }

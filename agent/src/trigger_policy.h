@@ -27,14 +27,15 @@
 #include <optional>
 #include <string_view>
 
+#include "autoprof/agent.h"
+
 namespace autoprof {
 
 using SteadyTime = std::chrono::steady_clock::time_point;
 
-enum class CaptureKind { kCpu, kHeap };
 enum class TriggerReason { kCpu, kMemory, kThrottle, kManual, kBaseline };
 
-std::string_view KindName(CaptureKind kind);       // "cpu", "heap"
+std::string_view KindName(ProfileKind kind);       // "cpu", "heap"
 std::string_view ReasonName(TriggerReason reason);  // "cpu", "memory", "throttle", ...
 
 struct TriggerSettings {
@@ -49,14 +50,14 @@ struct TriggerSettings {
 
 // One tick's ratios; nullopt where the value is unknown this tick (not readable, or
 // a counter restarted its window). An unknown value restarts that signal's wait.
-struct Utilization {
+struct SignalValues {
   std::optional<double> cpu;
   std::optional<double> memory;
   std::optional<double> throttle;
 };
 
 struct TriggerDecision {
-  CaptureKind kind;
+  ProfileKind kind;
   TriggerReason reason;
   double value = 0;      // the signal's value when it fired
   double threshold = 0;  // its threshold
@@ -68,12 +69,12 @@ class TriggerPolicy {
 
   // Feeds one tick. Returns a decision when a capture should start now; the
   // capture is then counted as running until CaptureFinished.
-  std::optional<TriggerDecision> Observe(SteadyTime now, const Utilization& u);
+  std::optional<TriggerDecision> Observe(SteadyTime now, const SignalValues& u);
 
   // A capture on demand (TriggerNow). nullopt while another capture runs.
-  std::optional<TriggerDecision> Manual(CaptureKind kind, SteadyTime now);
+  std::optional<TriggerDecision> Manual(ProfileKind kind, SteadyTime now);
 
-  void CaptureFinished(CaptureKind kind, SteadyTime now);
+  void CaptureFinished(ProfileKind kind, SteadyTime now);
 
   bool capture_running() const { return running_; }
   // Episodes held back by a cooldown or the hourly cap, each counted once.
@@ -88,8 +89,8 @@ class TriggerPolicy {
   };
   // Advances one signal; true when it has been over long enough and is armed.
   bool Ready(Signal& s, SteadyTime now, std::optional<double> value) const;
-  bool Allowed(CaptureKind kind, SteadyTime now);
-  std::optional<SteadyTime>& LastEnd(CaptureKind kind);
+  bool Allowed(ProfileKind kind, SteadyTime now);
+  std::optional<SteadyTime>& LastEnd(ProfileKind kind);
 
   TriggerSettings settings_;
   Signal cpu_, memory_, throttle_;

@@ -17,7 +17,7 @@ class TriggerPolicyTest : public testing::Test {
   }
 
   // Feeds `ticks` one-second ticks of the same utilization; returns how many fired.
-  int Feed(TriggerPolicy& p, int ticks, Utilization u, bool finish_captures = true) {
+  int Feed(TriggerPolicy& p, int ticks, SignalValues u, bool finish_captures = true) {
     int fired = 0;
     for (int i = 0; i < ticks; ++i) {
       now_ += seconds(1);
@@ -46,7 +46,7 @@ TEST_F(TriggerPolicyTest, ValueOverThresholdForSustainFiresOnceWithItsReason) {
   TriggerPolicy p(settings_);
   EXPECT_EQ(Feed(p, 3, {.cpu = 0.9}), 0);  // over at t1; sustain of 3 s reached at t4
   EXPECT_EQ(Feed(p, 1, {.cpu = 0.9}), 1);
-  EXPECT_EQ(last_.kind, CaptureKind::kCpu);
+  EXPECT_EQ(last_.kind, ProfileKind::kCpu);
   EXPECT_EQ(last_.reason, TriggerReason::kCpu);
   EXPECT_DOUBLE_EQ(last_.value, 0.9);
   EXPECT_DOUBLE_EQ(last_.threshold, 0.75);
@@ -83,7 +83,7 @@ TEST_F(TriggerPolicyTest, CooldownIsPerKind) {
   TriggerPolicy p(settings_);
   ASSERT_EQ(Feed(p, 4, {.cpu = 0.9}), 1);
   EXPECT_EQ(Feed(p, 4, {.cpu = 0.9, .memory = 0.9}), 1);
-  EXPECT_EQ(last_.kind, CaptureKind::kHeap);
+  EXPECT_EQ(last_.kind, ProfileKind::kHeap);
   EXPECT_EQ(last_.reason, TriggerReason::kMemory);
 }
 
@@ -106,8 +106,8 @@ TEST_F(TriggerPolicyTest, OneCaptureAtATime) {
   ASSERT_EQ(Feed(p, 4, {.cpu = 0.9}, /*finish_captures=*/false), 1);
   EXPECT_TRUE(p.capture_running());
   EXPECT_EQ(Feed(p, 10, {.cpu = 0.9, .memory = 0.95}, false), 0);
-  EXPECT_FALSE(p.Manual(CaptureKind::kHeap, now_).has_value());
-  p.CaptureFinished(CaptureKind::kCpu, now_);
+  EXPECT_FALSE(p.Manual(ProfileKind::kHeap, now_).has_value());
+  p.CaptureFinished(ProfileKind::kCpu, now_);
   EXPECT_EQ(Feed(p, 1, {.memory = 0.95}), 1);  // memory's wait went on meanwhile
 }
 
@@ -115,11 +115,11 @@ TEST_F(TriggerPolicyTest, ManualTriggerIgnoresSustainCooldownAndCap) {
   settings_.max_per_hour = 1;
   TriggerPolicy p(settings_);
   ASSERT_EQ(Feed(p, 4, {.cpu = 0.9}), 1);
-  auto d = p.Manual(CaptureKind::kCpu, now_);
+  auto d = p.Manual(ProfileKind::kCpu, now_);
   ASSERT_TRUE(d.has_value());
   EXPECT_EQ(d->reason, TriggerReason::kManual);
-  p.CaptureFinished(CaptureKind::kCpu, now_);
-  EXPECT_TRUE(p.Manual(CaptureKind::kHeap, now_).has_value());
+  p.CaptureFinished(ProfileKind::kCpu, now_);
+  EXPECT_TRUE(p.Manual(ProfileKind::kHeap, now_).has_value());
 }
 
 TEST_F(TriggerPolicyTest, UnknownValueAfterCounterResetRestartsTheWait) {
@@ -139,9 +139,15 @@ TEST_F(TriggerPolicyTest, NoLimitMeansNoSignalAndNoTrigger) {
 TEST_F(TriggerPolicyTest, ThrottlingTriggersACpuProfileForTheThrottleReason) {
   TriggerPolicy p(settings_);
   EXPECT_EQ(Feed(p, 4, {.cpu = 0.5, .throttle = 0.4}), 1);
-  EXPECT_EQ(last_.kind, CaptureKind::kCpu);
+  EXPECT_EQ(last_.kind, ProfileKind::kCpu);
   EXPECT_EQ(last_.reason, TriggerReason::kThrottle);
   EXPECT_DOUBLE_EQ(last_.threshold, 0.25);
+}
+
+TEST_F(TriggerPolicyTest, ThrottlingWinsOverCpuWhenBothAreReady) {
+  TriggerPolicy p(settings_);
+  EXPECT_EQ(Feed(p, 4, {.cpu = 1.0, .throttle = 0.9}), 1);
+  EXPECT_EQ(last_.reason, TriggerReason::kThrottle);
 }
 
 }  // namespace

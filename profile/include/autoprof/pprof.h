@@ -37,6 +37,10 @@ std::string EncodeProfile(const Profile& profile);
 Result<std::string> Gzip(std::string_view data);
 Result<std::string> Gunzip(std::string_view data, size_t max_output);
 
+// True when `bytes` start with the gzip magic (1f 8b); DecodeProfile inflates
+// such input first.
+bool IsGzip(std::string_view bytes);
+
 // Decodes gzipped or plain profile.proto, then validates it (ValidateProfile).
 Result<Profile> DecodeProfile(std::string_view bytes, const DecodeLimits& limits = {});
 

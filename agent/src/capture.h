@@ -1,0 +1,61 @@
+// Capture: takes one profile and writes it, as SPEC.md names it, into the output
+// directory: <stem>.pb.gz and then <stem>.json, each atomically, so a pair is
+// complete once its .json exists (the uploader relies on that order).
+//
+// A CPU capture runs gperftools' profiler for the configured duration on the
+// calling thread (the agent's capture thread), waiting on `stop` so Stop() cuts it
+// short; a heap capture takes tcmalloc's sampled heap. Both are symbolized in the
+// process, so the profile carries its names when the container and its binaries
+// are gone.
+//
+// Thread-safety: one capture at a time per process (gperftools is process-wide);
+// the agent guarantees it.
+#ifndef AUTOPROF_AGENT_CAPTURE_H_
+#define AUTOPROF_AGENT_CAPTURE_H_
+
+#include <chrono>
+#include <functional>
+#include <optional>
+#include <string>
+
+#include "autoprof/symbolizer.h"
+#include "capture_record.h"
+#include "gperftools_runtime.h"
+
+namespace autoprof {
+
+struct CaptureFiles {
+  std::string profile_path;  // <dir>/<stem>.pb.gz
+  std::string sidecar_path;  // <dir>/<stem>.json
+};
+
+// Waits for up to `duration`; returns early when the agent is stopping.
+using InterruptibleWait = std::function<void(std::chrono::milliseconds duration)>;
+
+class Capturer {
+ public:
+  Capturer(std::string output_dir, std::chrono::milliseconds cpu_duration);
+
+  // Takes the profile `record.kind` and writes both files. `record` arrives with
+  // the trigger, app, labels, limits and history filled; the capture adds the
+  // start, duration and its own CPU cost.
+  Result<CaptureFiles> Capture(CaptureRecord record, const InterruptibleWait& wait);
+
+  // Why a kind cannot be captured here (nullopt: it can); computed once.
+  std::optional<std::string> Unavailable(ProfileKind kind);
+
+ private:
+  Result<std::string> TakeCpu(CaptureRecord& record, const std::string& stem,
+                              const InterruptibleWait& wait);
+  Result<std::string> TakeHeap(CaptureRecord& record);
+
+  std::string output_dir_;
+  std::chrono::milliseconds cpu_duration_;
+  Symbolizer symbolizer_;  // kept across captures: its caches make later ones cheap
+  std::optional<Result<CpuProfiler>> cpu_;
+  std::optional<Result<HeapSampler>> heap_;
+};
+
+}  // namespace autoprof
+
+#endif  // AUTOPROF_AGENT_CAPTURE_H_

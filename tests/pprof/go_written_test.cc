@@ -1,0 +1,98 @@
+// Profiles written by Go's runtime/pprof decode, and our top equals
+// `go tool pprof -top` on them. The Go program is built here, at test time,
+// with Debian's Go and the standard library only.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <filesystem>
+
+#include "autoprof/analysis.h"
+#include "autoprof/pprof.h"
+#include "go_pprof.h"
+#include "go_top_match.h"
+
+namespace autoprof {
+namespace {
+
+const std::string kGoCache = std::string(AUTOPROF_BINARY_DIR) + "/go-cache";
+
+std::map<std::string, std::string> GoEnv(const std::string& home) {
+  return {{"HOME", home},           {"GOCACHE", kGoCache}, {"GOPATH", home + "/gopath"},
+          {"GOTOOLCHAIN", "local"}, {"GOPROXY", "off"},    {"GOFLAGS", ""},
+          {"CGO_ENABLED", "0"}};
+}
+
+class GoWrittenProfiles : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!testing::GoPprofAvailable()) GTEST_SKIP() << "go is not installed";
+    // Built per process under a unique name, then renamed: tests may run in
+    // parallel and must never see a half-written binary.
+    std::string binary = std::string(AUTOPROF_BINARY_DIR) + "/tests/pprof/goprog";
+    std::string tmp = binary + "." + std::to_string(getpid());
+    testing::CommandOutput build = testing::RunCommand(
+        {"go", "build", "-o", tmp,
+         std::string(AUTOPROF_SOURCE_DIR) + "/tests/fixtures/pprof/goprog/main.go"},
+        GoEnv(dir_.path()));
+    ASSERT_EQ(build.exit_code, 0) << build.err;
+    std::filesystem::rename(tmp, binary);
+    cpu_ = dir_.File("cpu.pprof");
+    heap_ = dir_.File("heap.pprof");
+    testing::CommandOutput run = testing::RunCommand({binary, cpu_, heap_}, GoEnv(dir_.path()));
+    ASSERT_EQ(run.exit_code, 0) << run.err;
+  }
+
+  testing::ScratchDir dir_;
+  std::string cpu_, heap_;
+};
+
+TEST_F(GoWrittenProfiles, CpuProfileDecodesWithGoSampleTypes) {
+  Result<Profile> p = ReadProfileFile(cpu_);
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  ASSERT_EQ(p->sample_types.size(), 2u);
+  EXPECT_EQ(p->sample_types[0], (ValueType{"samples", "count"}));
+  EXPECT_EQ(p->sample_types[1], (ValueType{"cpu", "nanoseconds"}));
+  EXPECT_GT(p->samples.size(), 10u);
+  EXPECT_GT(p->duration_nanos, 1'000'000'000);
+  Result<TopTable> top = Top(*p);
+  ASSERT_TRUE(top.ok());
+  bool saw_hash = false;
+  for (const TopRow& r : top->rows) saw_hash |= r.function == "main.spinHash" && r.flat > 0;
+  EXPECT_TRUE(saw_hash);
+}
+
+TEST_F(GoWrittenProfiles, CpuTopEqualsGoToolPprof) {
+  testing::ExpectTopMatchesGo(cpu_, "");
+  testing::ExpectTopMatchesGo(cpu_, "samples");
+}
+
+TEST_F(GoWrittenProfiles, HeapTopEqualsGoToolPprofForEverySampleType) {
+  Result<Profile> p = ReadProfileFile(heap_);
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  ASSERT_EQ(p->sample_types.size(), 4u);
+  for (const ValueType& t : p->sample_types) {
+    SCOPED_TRACE(t.type);
+    testing::ExpectTopMatchesGo(heap_, t.type);
+  }
+}
+
+TEST_F(GoWrittenProfiles, ReencodedGoProfilesStayEquivalent) {
+  for (const std::string& path : {cpu_, heap_}) {
+    Result<Profile> p = ReadProfileFile(path);
+    ASSERT_TRUE(p.ok()) << p.status().message();
+    std::string copy = path + ".ours.pb.gz";
+    ASSERT_TRUE(WriteProfileFile(copy, *p).ok());
+    for (const ValueType& t : p->sample_types) {
+      SCOPED_TRACE(path + " " + t.type);
+      testing::ExpectTopMatchesGo(copy, t.type);
+    }
+    testing::GoPprofOutput raw = testing::RunGoPprof(copy, {"-raw"});
+    EXPECT_FALSE(testing::HasWarningOrError(raw.err)) << raw.err;
+    EXPECT_EQ(testing::ParseGoPprofRawTotals(raw.out),
+              testing::ParseGoPprofRawTotals(testing::RunGoPprof(path, {"-raw"}).out));
+  }
+}
+
+}  // namespace
+}  // namespace autoprof
