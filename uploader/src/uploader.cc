@@ -187,8 +187,11 @@ class Uploader::Impl {
     }
     Result<SidecarInfo> info = ParseSidecar(*json);
     if (!info.ok()) return Quarantine(stem, stem + ".json: " + info.status().message());
-    std::string sha = Sha256Hex(*pprof);
-    std::string metadata = WithContentId(*json, sha);
+    // Submit put the hash in the sidecar; hashing again would double the worker's
+    // CPU per profile. A wrong one (a hand-edited sidecar) is refused by the viewer,
+    // which hashes the bytes itself, and the pair is quarantined, not lost.
+    std::string metadata = *json;
+    if (info->content_sha256.empty()) metadata = WithContentId(*json, Sha256Hex(*pprof));
     {
       std::lock_guard<std::mutex> l(mu_);
       ++stats_.attempts;
