@@ -5,6 +5,7 @@
 
 #include <time.h>
 
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -143,7 +144,9 @@ class Uploader::Impl {
           RecordWorkerCpu();
           if (r == SendResult::kCancelled) break;
           if (r == SendResult::kRetry) {
-            Millis wanted = retry_after_.value_or(backoff.Next());
+            // Retry-After is a floor: a server that keeps saying "0" still gets backoff.
+            Millis jittered = backoff.Next();
+            Millis wanted = retry_after_ ? std::max(*retry_after_, jittered) : jittered;
             Millis wait = options_.backoff_hook ? options_.backoff_hook(wanted) : wanted;
             Wait(wait, false);
             break;  // list again: the pair may have been dropped meanwhile
