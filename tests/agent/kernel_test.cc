@@ -126,10 +126,15 @@ TEST_F(AgentKernelTest, CpuOverTheQuotaCapturesAProfileOfTheHotFunction) {
   Result<Profile> p = ReadProfileFile(stem + ".pb.gz");
   ASSERT_TRUE(p.ok()) << p.status().message();
   EXPECT_NE(TopFunction(*p, "cpu").find("HashRecord"), std::string::npos) << TopFunction(*p, "cpu");
+  // A saturating load uses the whole quota and is throttled too: which of the two
+  // reasons fires first depends on how busy the machine is (the policy's choice
+  // between them is a unit test's); either way the value is over its threshold.
   auto sidecar = nlohmann::json::parse(ReadText(stem + ".json"));
-  EXPECT_EQ(sidecar["trigger"]["reason"], "cpu");
-  EXPECT_GE(sidecar["trigger"]["value"].get<double>(), 0.4);
-  EXPECT_DOUBLE_EQ(sidecar["trigger"]["threshold"].get<double>(), 0.4);
+  std::string reason = sidecar["trigger"]["reason"];
+  EXPECT_TRUE(reason == "cpu" || reason == "throttle") << reason;
+  EXPECT_DOUBLE_EQ(sidecar["trigger"]["threshold"].get<double>(), reason == "cpu" ? 0.4 : 0.25);
+  EXPECT_GE(sidecar["trigger"]["value"].get<double>(),
+            sidecar["trigger"]["threshold"].get<double>());
   EXPECT_DOUBLE_EQ(sidecar["limits"]["cpu_cores"].get<double>(), 0.5);
   EXPECT_EQ(sidecar["limits"]["memory_bytes"], 256 << 20);
   EXPECT_GE(sidecar["history"].size(), 4u);  // the sustain period leading to it
