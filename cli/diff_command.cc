@@ -1,10 +1,11 @@
-// autoprof diff BASE NEW [-n N] [--normalize none|share|per-second]
+// autoprof diff BASE NEW [-n N] [--normalize absolute|share|per-second]
 //               [--sample-index NAME] [--json]
 // The biggest changes by function between a base and a target; each side may
 // be several files ("a.pb.gz,b.pb.gz"), merged before comparing. The default
 // normalization is `share` (each side as a fraction of its own total): it is
 // defined for every kind of profile and does not depend on how long each side
-// ran; `per-second` needs profile durations, `none` compares raw values.
+// ran; `per-second` needs profile durations; `absolute` (or `none`) compares
+// raw values.
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
@@ -19,16 +20,22 @@ namespace {
 
 constexpr std::string_view kUsage =
     "usage: autoprof diff BASE[,BASE...] NEW[,NEW...] [-n N (default 20, 0 = all)] "
-    "[--normalize none|share|per-second (default share)] [--sample-index NAME] [--json]";
+    "[--normalize absolute|share|per-second (default share)] [--sample-index NAME] [--json]";
 
 // A normalized value as people read it: a percentage for shares, a rate for
 // per-second, the raw number otherwise.
 std::string Show(double v, Normalization n) {
   char buf[64];
   switch (n) {
-    case Normalization::kShare: std::snprintf(buf, sizeof(buf), "%+.2f%%", 100 * v); break;
-    case Normalization::kPerSecond: std::snprintf(buf, sizeof(buf), "%+.4g/s", v); break;
-    case Normalization::kAbsolute: std::snprintf(buf, sizeof(buf), "%+.0f", v); break;
+    case Normalization::kShare:
+      (void)std::snprintf(buf, sizeof(buf), "%+.2f%%", 100 * v);
+      break;
+    case Normalization::kPerSecond:
+      (void)std::snprintf(buf, sizeof(buf), "%+.4g/s", v);
+      break;
+    case Normalization::kAbsolute:
+      (void)std::snprintf(buf, sizeof(buf), "%+.0f", v);
+      break;
   }
   std::string s = buf;
   return s[0] == '+' ? s.substr(1) : s;  // only deltas carry a sign
@@ -47,8 +54,10 @@ int DiffCommand(Args argv) {
   if (args->positional.size() != 2) return UsageError("diff", kUsage);
   Result<size_t> limit = ParseCountFlag(*args, "-n", 20);
   if (!limit.ok()) return UsageError("diff", limit.status().message());
-  Result<Normalization> normalization = ParseNormalization(args->Value("--normalize").value_or("share"));
-  if (!normalization.ok()) return UsageError("diff", "--normalize: " + normalization.status().message());
+  Result<Normalization> normalization =
+      ParseNormalization(args->Value("--normalize").value_or("share"));
+  if (!normalization.ok())
+    return UsageError("diff", "--normalize: " + normalization.status().message());
 
   Result<Profile> base = ReadMergedProfiles(args->positional[0]);
   if (!base.ok()) return UsageError("diff", base.status().message());
@@ -85,7 +94,8 @@ int DiffCommand(Args argv) {
         {"base", {{"total", diff->base_total}, {"seconds", diff->base_seconds}}},
         {"target", {{"total", diff->target_total}, {"seconds", diff->target_seconds}}},
         {"rows", rows}};
-    std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+    std::printf("%s\n",
+                out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
     return 0;
   }
   const Normalization n = *normalization;
@@ -93,7 +103,8 @@ int DiffCommand(Args argv) {
               diff->sample_type.unit.c_str(), std::string(NormalizationName(n)).c_str());
   std::printf("Base total %" PRId64 " over %.3g s; target total %" PRId64 " over %.3g s\n",
               diff->base_total, diff->base_seconds, diff->target_total, diff->target_seconds);
-  std::printf("Showing %zu of %zu functions, biggest flat change first\n", shown, diff->rows.size());
+  std::printf("Showing %zu of %zu functions, biggest flat change first\n", shown,
+              diff->rows.size());
   std::printf("%12s %12s %12s %12s  %s\n", "base", "target", "delta", "cum delta", "function");
   for (size_t i = 0; i < shown; ++i) {
     const DiffRow& r = diff->rows[i];

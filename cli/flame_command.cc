@@ -2,18 +2,13 @@
 //                 [--sample-index NAME] [--normalize absolute|share|per-second]
 // Writes one self-contained HTML flame graph (a differential one with
 // --diff-base: FILE is the target). Several files per side are merged. The page
-// is written atomically: a temporary file beside OUT, fsync, rename.
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
+// is written atomically (autoprof/atomic_file.h): never half a page.
 #include <cstdio>
-#include <cstring>
 #include <string>
 #include <vector>
 
 #include "args.h"
+#include "autoprof/atomic_file.h"
 #include "autoprof/flame.h"
 #include "autoprof/flame_html.h"
 #include "autoprof/pprof.h"
@@ -53,36 +48,6 @@ std::string Basenames(const std::vector<std::string>& paths) {
   std::string out;
   for (const std::string& p : paths) out += (out.empty() ? "" : ",") + p.substr(p.rfind('/') + 1);
   return out;
-}
-
-Status WriteFileAtomically(const std::string& path, const std::string& data) {
-  std::string tmp = path + ".tmp.XXXXXX";
-  int fd = ::mkstemp(tmp.data());
-  if (fd < 0) return Unavailable(path + ": cannot create a temporary file: " + std::strerror(errno));
-  auto fail = [&](const char* what) {
-    Status s = Unavailable(path + ": " + what + ": " + std::strerror(errno));
-    ::close(fd);
-    ::unlink(tmp.c_str());
-    return s;
-  };
-  for (size_t done = 0; done < data.size();) {
-    ssize_t n = ::write(fd, data.data() + done, data.size() - done);
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) return fail("write");
-    done += static_cast<size_t>(n);
-  }
-  if (::fchmod(fd, 0644) != 0) return fail("chmod");
-  if (::fsync(fd) != 0) return fail("fsync");
-  if (::close(fd) != 0) {
-    ::unlink(tmp.c_str());
-    return Unavailable(path + ": close: " + std::strerror(errno));
-  }
-  if (::rename(tmp.c_str(), path.c_str()) != 0) {
-    Status s = Unavailable(path + ": rename: " + std::strerror(errno));
-    ::unlink(tmp.c_str());
-    return s;
-  }
-  return Status::Ok();
 }
 
 }  // namespace

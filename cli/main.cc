@@ -20,8 +20,8 @@ constexpr Subcommand kSubcommands[] = {
     {"convert", autoprof::cli::ConvertCommand, "convert INPUT -o OUT.pb.gz"},
     {"top", autoprof::cli::TopCommand, "top FILE [-n N] [--sample-index NAME] [--json]"},
     {"diff", autoprof::cli::DiffCommand,
-     "diff BASE[,BASE...] NEW[,NEW...] [-n N] [--normalize none|share|per-second (default share)] "
-     "[--json]"},
+     "diff BASE[,BASE...] NEW[,NEW...] [-n N] "
+     "[--normalize absolute|share|per-second (default share)] [--json]"},
     {"flame", autoprof::cli::FlameCommand, "flame FILE [--diff-base BASE] -o OUT.html"},
     {"collapse", autoprof::cli::CollapseCommand, "collapse FILE"},
     {"serve", autoprof::cli::ServeCommand, "serve [--data DIR] [--listen ADDR] [--token T]"},

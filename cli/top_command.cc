@@ -40,8 +40,10 @@ int TopCommand(Args argv) {
       const TopRow& r = table->rows[i];
       rows.push_back({{"function", r.function}, {"flat", r.flat}, {"cum", r.cum}});
     }
-    nlohmann::ordered_json out = {{"unit", table->sample_type.unit}, {"total", table->total}, {"rows", rows}};
-    std::printf("%s\n", out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+    nlohmann::ordered_json out = {
+        {"unit", table->sample_type.unit}, {"total", table->total}, {"rows", rows}};
+    std::printf("%s\n",
+                out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
     return 0;
   }
   std::printf("Type: %s (%s), total %" PRId64 "\n", table->sample_type.type.c_str(),

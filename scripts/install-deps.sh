@@ -11,7 +11,11 @@ packages=(
   libdw-dev elfutils zlib1g-dev libcpp-httplib-dev libsqlite3-dev
   libprotobuf-dev protobuf-compiler
   golang-go binutils procps
+  chromium
 )
+# The browser tests need node and npm; a machine that has them (from any source)
+# keeps them, since Debian's npm conflicts with a node that bundles its own.
+command -v npm >/dev/null || packages+=(nodejs npm)
 
 missing=()
 for p in "${packages[@]}"; do

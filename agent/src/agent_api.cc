@@ -46,6 +46,7 @@ AgentConfig Overlay(AgentConfig c, const AgentOptions& o) {
   if (o.upload_url) c.upload_url = *o.upload_url;
   if (o.upload_token) c.upload_token = *o.upload_token;
   if (o.cgroup_root) c.cgroup_root = *o.cgroup_root;
+  if (o.baseline_every) c.baseline_every = *o.baseline_every;
   return c;
 }
 

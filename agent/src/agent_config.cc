@@ -85,7 +85,7 @@ Status ValidateAgentConfig(const AgentConfig& c) {
     }
   }
   if (c.interval < Millis(100)) return InvalidArgument("interval: shorter than 100ms");
-  if (c.cpu_duration < Millis(1000)) return InvalidArgument("cpu_duration: shorter than 1s");
+  if (c.cpu_duration < Millis(100)) return InvalidArgument("cpu_duration: shorter than 100ms");
   if (c.cooldown < Millis(0) || c.sustain < Millis(0)) {
     return InvalidArgument("cooldown and sustain cannot be negative");
   }
@@ -128,7 +128,7 @@ Result<AgentConfig> AgentConfigFromEnv(const EnvLookup& env) {
   }
   struct DurationVar { const char* name; Millis* out; Millis min; };
   for (DurationVar d : {DurationVar{"AUTOPROF_INTERVAL", &c.interval, Millis(100)},
-                        DurationVar{"AUTOPROF_CPU_DURATION", &c.cpu_duration, Millis(1000)},
+                        DurationVar{"AUTOPROF_CPU_DURATION", &c.cpu_duration, Millis(100)},
                         DurationVar{"AUTOPROF_SUSTAIN", &c.sustain, Millis(0)},
                         DurationVar{"AUTOPROF_COOLDOWN", &c.cooldown, Millis(0)},
                         DurationVar{"AUTOPROF_BASELINE_EVERY", &c.baseline_every, Millis(0)}}) {

@@ -72,12 +72,16 @@ AgentRuntime::AgentRuntime(AgentConfig config, Cgroup cgroup, std::optional<int6
       host_memory_(host_memory),
       capturer_(config_.output_dir, config_.cpu_duration),
       uploader_(std::move(uploader)),
+
       policy_(TriggerSettings{.cpu_threshold = config_.cpu_threshold,
                               .mem_threshold = config_.mem_threshold,
                               .throttle_threshold = config_.throttle_threshold,
                               .sustain = config_.sustain,
                               .cooldown = config_.cooldown,
-                              .max_per_hour = config_.max_per_hour}) {}
+                              .max_per_hour = config_.max_per_hour}) {
+  rng_state_ = static_cast<uint64_t>(std::chrono::steady_clock::now().time_since_epoch().count()) ^
+               ((static_cast<uint64_t>(getpid()) << 32) | 1);  // xorshift needs a nonzero state
+}
 
 AgentRuntime::~AgentRuntime() { Stop(); }
 
@@ -101,8 +105,20 @@ void AgentRuntime::WarnOnce(const std::string& key, const std::string& message) 
   Log(message);
 }
 
+SteadyTime AgentRuntime::NextBaseline(SteadyTime period_start) {
+  rng_state_ ^= rng_state_ << 13;  // xorshift64: enough to spread replicas apart
+  rng_state_ ^= rng_state_ >> 7;
+  rng_state_ ^= rng_state_ << 17;
+  auto period = std::chrono::duration_cast<std::chrono::milliseconds>(config_.baseline_every);
+  return period_start + std::chrono::milliseconds(rng_state_ % static_cast<uint64_t>(period.count()));
+}
+
 void AgentRuntime::WatchLoop() {
   CgroupSnapshot previous = cgroup_.Sample();
+  if (config_.baseline_every.count() > 0) {
+    baseline_period_start_ = std::chrono::steady_clock::now();
+    next_baseline_ = NextBaseline(baseline_period_start_);
+  }
   if (previous.version == CgroupVersion::kNone) {
     WarnOnce("no-cgroup", "no cgroup found; measuring against the machine's CPUs and memory");
   }
@@ -141,7 +157,21 @@ void AgentRuntime::Tick(CgroupSnapshot& previous) {
   history_.push_back({std::chrono::system_clock::now(), values.cpu, values.memory, values.throttle,
                       working_set});
   if (history_.size() > kHistoryPoints) history_.pop_front();
-  if (auto decision = policy_.Observe(std::chrono::steady_clock::now(), values)) Enqueue(*decision);
+  SteadyTime tick = std::chrono::steady_clock::now();
+  if (auto decision = policy_.Observe(tick, values)) {
+    Enqueue(*decision);
+  } else if (next_baseline_ && tick >= *next_baseline_) {
+    // A calm profile of the same service, for comparing an incident with. When a
+    // capture is running, the baseline waits for the next tick.
+    if (auto baseline = policy_.Manual(ProfileKind::kCpu, tick, TriggerReason::kBaseline)) {
+      Enqueue(*baseline);
+      // The next one falls at random within the period after the current one.
+      while (baseline_period_start_ + config_.baseline_every <= tick) {
+        baseline_period_start_ += config_.baseline_every;  // periods missed while busy
+      }
+      next_baseline_ = NextBaseline(baseline_period_start_ + config_.baseline_every);
+    }
+  }
 }
 
 void AgentRuntime::Enqueue(const TriggerDecision& d) {

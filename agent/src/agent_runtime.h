@@ -44,6 +44,8 @@ class AgentRuntime {
   void WatchLoop();
   void CaptureLoop();
   void Tick(CgroupSnapshot& previous);
+  // A random moment within the next baseline period.
+  SteadyTime NextBaseline(SteadyTime period_start);
   void Enqueue(const TriggerDecision& d);  // requires mu_ held
   CaptureRecord NewRecord(const TriggerDecision& d) const;  // requires mu_ held
   void WarnOnce(const std::string& key, const std::string& message);
@@ -64,6 +66,9 @@ class AgentRuntime {
   std::set<std::string> warned_;
   // Why each kind cannot be captured here, found by the capture thread at start.
   std::optional<std::string> unavailable_[2];
+  std::optional<SteadyTime> next_baseline_;  // watcher thread only
+  SteadyTime baseline_period_start_;         // watcher thread only
+  uint64_t rng_state_ = 1;                   // watcher thread only
 
   std::thread watcher_;
   std::thread capturer_thread_;

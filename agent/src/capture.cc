@@ -68,6 +68,12 @@ Result<CapturedProfile> Capturer::Capture(CaptureRecord record, const Interrupti
   double cpu_before = ThreadCpuSeconds();
   WallTime now = std::chrono::system_clock::now();
   std::string stem = CaptureStem(record.app, record.kind, now, record.pid);
+  // Two captures of one kind within a second (on demand, or a baseline right after
+  // a trigger) would share a stem and the second would replace the first: only
+  // then does the stem get "-2", "-3", ...
+  repeats_ = stem == last_stem_ ? repeats_ + 1 : 1;
+  last_stem_ = stem;
+  if (repeats_ > 1) stem += "-" + std::to_string(repeats_);
   Result<std::string> raw =
       record.kind == ProfileKind::kCpu ? TakeCpu(record, stem, wait) : TakeHeap(record);
   if (!raw.ok()) return raw.status();

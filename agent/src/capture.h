@@ -55,6 +55,8 @@ class Capturer {
   Symbolizer symbolizer_;  // kept across captures: its caches make later ones cheap
   std::optional<Result<CpuProfiler>> cpu_;
   std::optional<Result<HeapSampler>> heap_;
+  std::string last_stem_;  // SPEC's stem has one-second resolution: see Capture
+  int repeats_ = 0;
 };
 
 }  // namespace autoprof

@@ -87,11 +87,12 @@ std::optional<TriggerDecision> TriggerPolicy::Observe(SteadyTime now, const Sign
   return decision;
 }
 
-std::optional<TriggerDecision> TriggerPolicy::Manual(ProfileKind kind, SteadyTime now) {
+std::optional<TriggerDecision> TriggerPolicy::Manual(ProfileKind kind, SteadyTime now,
+                                                     TriggerReason reason) {
   (void)now;
   if (running_) return std::nullopt;
   running_ = true;
-  return TriggerDecision{kind, TriggerReason::kManual, 0, 0};
+  return TriggerDecision{kind, reason, 0, 0};
 }
 
 void TriggerPolicy::CaptureFinished(ProfileKind kind, SteadyTime now) {

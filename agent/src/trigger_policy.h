@@ -71,8 +71,10 @@ class TriggerPolicy {
   // capture is then counted as running until CaptureFinished.
   std::optional<TriggerDecision> Observe(SteadyTime now, const SignalValues& u);
 
-  // A capture on demand (TriggerNow). nullopt while another capture runs.
-  std::optional<TriggerDecision> Manual(ProfileKind kind, SteadyTime now);
+  // A capture on demand (TriggerNow), or a baseline (reason kBaseline). nullopt
+  // while another capture runs.
+  std::optional<TriggerDecision> Manual(ProfileKind kind, SteadyTime now,
+                                        TriggerReason reason = TriggerReason::kManual);
 
   void CaptureFinished(ProfileKind kind, SteadyTime now);
 

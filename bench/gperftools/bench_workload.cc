@@ -40,9 +40,10 @@ __attribute__((noinline)) void LeafWork(uint64_t seed) {
       break;
     }
     case 1:
-      for (int i = 0; i < 8; ++i) sink += static_cast<uint64_t>(
-          std::snprintf(buf, sizeof buf, "%.6f %llu", static_cast<double>(seed) / (i + 3),
-                        static_cast<unsigned long long>(seed)));
+      for (int i = 0; i < 8; ++i)
+        sink += static_cast<uint64_t>(std::snprintf(buf, sizeof buf, "%.6f %llu",
+                                                    static_cast<double>(seed) / (i + 3),
+                                                    static_cast<unsigned long long>(seed)));
       break;
     case 2: {
       std::ostringstream out;

@@ -9,7 +9,8 @@
 # once per tick (250 Hz here), so a 10-second profile holds at most
 # 10 s x cores x 250 samples; when that is below 5,000 distinct stacks the script
 # profiles longer and says so.
-# Env: BUILD_DIR (build), RUNS (5), THREADS (4), PROFILE_SECONDS (10).
+# Env: BUILD_DIR (build), RUNS (5), THREADS (4), PROFILE_SECONDS (10),
+# REUSE_PROFILE=1 (keep the raw file of the previous run).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 build=${BUILD_DIR:-build}
@@ -35,7 +36,11 @@ distinct_stacks() {
     sort -u | wc -l
 }
 
-profile "$seconds"
+if [ -s "$raw" ] && [ "${REUSE_PROFILE:-0}" = 1 ]; then
+  seconds=$(cat "$work/seconds")
+else
+  profile "$seconds"
+fi
 stacks=$(distinct_stacks)
 if [ "$stacks" -lt 5000 ]; then
   longer=$(( (seconds * 5500 + stacks - 1) / (stacks > 0 ? stacks : 1) ))
@@ -45,18 +50,20 @@ if [ "$stacks" -lt 5000 ]; then
   profile "$seconds"
   stacks=$(distinct_stacks)
 fi
+echo "$seconds" > "$work/seconds"
 echo "date: $(date -u +%Y-%m-%dT%H:%MZ)  host: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "raw profile: ${seconds}s, $threads threads, $(stat -c %s "$raw") bytes, $stacks distinct stacks"
 
 median() { sort -n | awk '{a[NR] = $1} END {print a[int((NR + 1) / 2)]}'; }
 ours_t=() ours_m=() go_t=() go_m=()
 for i in $(seq "$runs"); do
-  read -r t m < <(/usr/bin/time -f "%e %M" "$build/bin/autoprof" convert "$raw" \
-                    -o "$work/ours.pb.gz" 2>&1 > /dev/null | tail -1)
+  /usr/bin/time -o "$work/time" -f "%e %M" "$build/bin/autoprof" convert "$raw" \
+    -o "$work/ours.pb.gz"
+  read -r t m < "$work/time"
   ours_t+=("$t") ours_m+=("$m")
-  read -r t m < <( { /usr/bin/time -f "%e %M" env HOME="$home" GOTOOLCHAIN=local GOPROXY=off \
-                      go tool pprof -proto "$binary" "$raw" > "$work/go.pb.gz" 2> "$work/go.err"; } \
-                    2>&1 | tail -1)
+  /usr/bin/time -o "$work/time" -f "%e %M" env HOME="$home" GOTOOLCHAIN=local GOPROXY=off \
+    go tool pprof -proto "$binary" "$raw" > "$work/go.pb.gz" 2> "$work/go.err"
+  read -r t m < "$work/time"
   go_t+=("$t") go_m+=("$m")
 done
 ot=$(printf '%s\n' "${ours_t[@]}" | median) gt=$(printf '%s\n' "${go_t[@]}" | median)

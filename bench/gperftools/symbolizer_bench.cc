@@ -30,8 +30,8 @@ autoprof::Profile ProfileOverLibstdcxx(int n) {
   std::string text = "heap profile: 1: 1 [1: 1] @ heap_v2/1\n";
   const unsigned long step = (end - start) / static_cast<unsigned long>(n);
   for (int i = 0; i < n; ++i) {
-    text += "1: 64 [1: 64] @ 0x" +
-            (std::stringstream() << std::hex << start + step * i + 1).str() + "\n";
+    text += "1: 64 [1: 64] @ 0x" + (std::stringstream() << std::hex << start + step * i + 1).str() +
+            "\n";
   }
   text += "\nMAPPED_LIBRARIES:\n" + maps.str();
   autoprof::Result<autoprof::Profile> p = autoprof::ParseHeapSample(text);

@@ -24,13 +24,22 @@ inline Profile BigCpuProfile(size_t samples, size_t locations, uint32_t seed = 1
   p.period = 10'000'000;
   p.time_nanos = 1'700'000'000'000'000'000;
   p.duration_nanos = 60'000'000'000;
-  p.mappings = {{.id = 1, .memory_start = 0x400000, .memory_limit = 0x400000 + (1u << 30),
-                 .filename = "/srv/bin/service", .build_id = "0123456789abcdef0123456789abcdef01234567",
-                 .has_functions = true, .has_filenames = true, .has_line_numbers = true,
+  p.mappings = {{.id = 1,
+                 .memory_start = 0x400000,
+                 .memory_limit = 0x400000 + (1u << 30),
+                 .filename = "/srv/bin/service",
+                 .build_id = "0123456789abcdef0123456789abcdef01234567",
+                 .has_functions = true,
+                 .has_filenames = true,
+                 .has_line_numbers = true,
                  .has_inline_frames = true},
-                {.id = 2, .memory_start = 0x7f0000000000, .memory_limit = 0x7f0000000000 + (1u << 24),
+                {.id = 2,
+                 .memory_start = 0x7f0000000000,
+                 .memory_limit = 0x7f0000000000 + (1u << 24),
                  .filename = "/usr/lib/x86_64-linux-gnu/libstdc++.so.6.0.30",
-                 .has_functions = true, .has_filenames = true, .has_line_numbers = true,
+                 .has_functions = true,
+                 .has_filenames = true,
+                 .has_line_numbers = true,
                  .has_inline_frames = true}};
   // About five locations per function, as in a real binary.
   const size_t functions = locations / 5 + 1;
@@ -46,7 +55,8 @@ inline Profile BigCpuProfile(size_t samples, size_t locations, uint32_t seed = 1
     loc.address = (loc.mapping_id == 1 ? 0x400000 : 0x7f0000000000) + l * 24;
     uint64_t f = 1 + rng() % functions;
     loc.lines.push_back({f, int64_t(l % 3000), 0});
-    if (l % 8 == 0) loc.lines.insert(loc.lines.begin(), {1 + rng() % functions, int64_t(l % 700), 0});
+    if (l % 8 == 0)
+      loc.lines.insert(loc.lines.begin(), {1 + rng() % functions, int64_t(l % 700), 0});
     p.locations.push_back(std::move(loc));
   }
   const size_t per_layer = locations / kLayers;

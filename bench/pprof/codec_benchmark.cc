@@ -13,6 +13,13 @@ const autoprof::Profile& Input() {
   return p;
 }
 
+// Reports how many profile samples per second one iteration's work amounts to.
+void CountSamples(benchmark::State& state) {
+  state.counters["samples/s"] =
+      benchmark::Counter(static_cast<double>(state.iterations() * Input().samples.size()),
+                         benchmark::Counter::kIsRate);
+}
+
 void BM_Encode(benchmark::State& state) {
   size_t bytes = 0;
   for (auto _ : state) {
@@ -21,8 +28,7 @@ void BM_Encode(benchmark::State& state) {
     benchmark::DoNotOptimize(out.data());
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes));
-  state.counters["samples/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * Input().samples.size()), benchmark::Counter::kIsRate);
+  CountSamples(state);
 }
 BENCHMARK(BM_Encode)->Unit(benchmark::kMillisecond);
 
@@ -31,8 +37,7 @@ void BM_EncodeGzip(benchmark::State& state) {
     auto gz = autoprof::Gzip(autoprof::EncodeProfile(Input()));
     benchmark::DoNotOptimize(gz.ok());
   }
-  state.counters["samples/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * Input().samples.size()), benchmark::Counter::kIsRate);
+  CountSamples(state);
 }
 BENCHMARK(BM_EncodeGzip)->Unit(benchmark::kMillisecond);
 
@@ -44,8 +49,7 @@ void BM_Decode(benchmark::State& state) {
     benchmark::DoNotOptimize(p.ok());
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * bytes.size()));
-  state.counters["samples/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * Input().samples.size()), benchmark::Counter::kIsRate);
+  CountSamples(state);
 }
 BENCHMARK(BM_Decode)->Unit(benchmark::kMillisecond);
 
@@ -56,8 +60,7 @@ void BM_DecodeGzip(benchmark::State& state) {
     benchmark::DoNotOptimize(p.ok());
   }
   state.SetBytesProcessed(static_cast<int64_t>(state.iterations() * gz.size()));
-  state.counters["samples/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * Input().samples.size()), benchmark::Counter::kIsRate);
+  CountSamples(state);
 }
 BENCHMARK(BM_DecodeGzip)->Unit(benchmark::kMillisecond);
 
@@ -66,8 +69,7 @@ void BM_Top(benchmark::State& state) {
     auto t = autoprof::Top(Input());
     benchmark::DoNotOptimize(t.ok());
   }
-  state.counters["samples/s"] = benchmark::Counter(
-      static_cast<double>(state.iterations() * Input().samples.size()), benchmark::Counter::kIsRate);
+  CountSamples(state);
 }
 BENCHMARK(BM_Top)->Unit(benchmark::kMillisecond);
 

@@ -58,7 +58,7 @@ std::chrono::nanoseconds MonotonicNow() {
 }
 
 Result<std::string> ReadWholeFile(const std::string& path) {
-  cgroup_internal::UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
   if (!fd.valid()) {
     std::string m = path + ": cannot open: " + std::strerror(errno);
     return errno == ENOENT ? NotFound(std::move(m)) : Unavailable(std::move(m));

@@ -11,7 +11,7 @@
 #include <string_view>
 
 #include "autoprof/status.h"
-#include "unique_fd.h"
+#include "autoprof/unique_fd.h"
 
 namespace autoprof::cgroup_internal {
 

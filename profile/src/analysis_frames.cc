@@ -1,7 +1,7 @@
 // FrameTable and FindSampleIndex: what every analysis needs before it can walk
 // samples. Names are interned once per profile so the per-sample loops of top,
 // diff and collapse work on small integers.
-#include <cstdio>
+#include <charconv>
 #include <string>
 #include <unordered_map>
 
@@ -20,9 +20,11 @@ struct FrameTable::Tables {
 namespace {
 
 std::string AddressName(uint64_t address) {
-  char buf[24];
-  std::snprintf(buf, sizeof(buf), "0x%llx", static_cast<unsigned long long>(address));
-  return buf;
+  char buf[2 + 16];
+  buf[0] = '0';
+  buf[1] = 'x';
+  char* end = std::to_chars(buf + 2, buf + sizeof(buf), address, 16).ptr;
+  return std::string(buf, end);
 }
 
 }  // namespace
@@ -62,7 +64,8 @@ FrameTable::FrameTable(const Profile& profile) {
       int64_t frame = function_name(line.function_id);
       if (frame >= 0) t->frames.push_back(static_cast<uint32_t>(frame));
     }
-    if (t->frames.size() == t->location_begin.back()) t->frames.push_back(intern(AddressName(l.address)));
+    if (t->frames.size() == t->location_begin.back())
+      t->frames.push_back(intern(AddressName(l.address)));
   }
   t->location_begin.push_back(static_cast<uint32_t>(t->frames.size()));
   if (!t->location_index.Build(profile.locations, &bad)) t->location_index = IdIndex();
@@ -110,9 +113,12 @@ Result<Normalization> ParseNormalization(std::string_view word) {
 
 std::string_view NormalizationName(Normalization n) {
   switch (n) {
-    case Normalization::kAbsolute: return "absolute";
-    case Normalization::kShare: return "share";
-    case Normalization::kPerSecond: return "per-second";
+    case Normalization::kAbsolute:
+      return "absolute";
+    case Normalization::kShare:
+      return "share";
+    case Normalization::kPerSecond:
+      return "per-second";
   }
   return "absolute";
 }

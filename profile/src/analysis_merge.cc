@@ -60,7 +60,8 @@ class Merger {
       copy.mapping_id = 0;
       if (l.mapping_id != 0) {
         auto it = old_mapping.find(l.mapping_id);
-        if (it == old_mapping.end()) return Dangling(position, "location", l.id, "mapping", l.mapping_id);
+        if (it == old_mapping.end())
+          return Dangling(position, "location", l.id, "mapping", l.mapping_id);
         copy.mapping_id = mapping_id[l.mapping_id];
         // Rebase the address onto the merged mapping's start.
         const Mapping& merged = out_.mappings[copy.mapping_id - 1];
@@ -211,7 +212,8 @@ Result<Profile> ReadMergedProfiles(std::string_view comma_separated_paths) {
     size_t comma = rest.find(',');
     std::string path(rest.substr(0, comma));
     if (path.empty()) {
-      return InvalidArgument("empty file name in list '" + std::string(comma_separated_paths) + "'");
+      return InvalidArgument("empty file name in list '" + std::string(comma_separated_paths) +
+                             "'");
     }
     Result<Profile> p = ReadProfileFile(path);
     if (!p.ok()) return p.status();

@@ -27,9 +27,12 @@ Result<double> Seconds(const Profile& p, const char* side, Normalization n) {
 
 double Normalize(int64_t v, int64_t total, double seconds, Normalization n) {
   switch (n) {
-    case Normalization::kAbsolute: return static_cast<double>(v);
-    case Normalization::kShare: return total == 0 ? 0 : static_cast<double>(v) / static_cast<double>(total);
-    case Normalization::kPerSecond: return static_cast<double>(v) / seconds;
+    case Normalization::kAbsolute:
+      return static_cast<double>(v);
+    case Normalization::kShare:
+      return total == 0 ? 0 : static_cast<double>(v) / static_cast<double>(total);
+    case Normalization::kPerSecond:
+      return static_cast<double>(v) / seconds;
   }
   return static_cast<double>(v);
 }
@@ -119,7 +122,8 @@ Result<DiffTable> Diff(const Profile& base, const Profile& target, Normalization
     r.target = Normalize(r.target_flat, d.target_total, d.target_seconds, normalization);
     r.delta = r.target - r.base;
     r.base_cum_normalized = Normalize(r.base_cum, d.base_total, d.base_seconds, normalization);
-    r.target_cum_normalized = Normalize(r.target_cum, d.target_total, d.target_seconds, normalization);
+    r.target_cum_normalized =
+        Normalize(r.target_cum, d.target_total, d.target_seconds, normalization);
     r.cum_delta = r.target_cum_normalized - r.base_cum_normalized;
   }
   std::sort(d.rows.begin(), d.rows.end(), [](const DiffRow& a, const DiffRow& b) {

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "autoprof/analysis.h"
 #include "autoprof/flame.h"
 #include "flame_stack_tree.h"
 
@@ -32,7 +33,7 @@ Status AddSide(const char* label, std::span<const Profile> profiles, const std::
                DiffSide* side, std::string* counts) {
   if (profiles.empty()) return InvalidArgument(std::string(label) + ": no profile");
   for (size_t i = 0; i < profiles.size(); ++i) {
-    Result<size_t> index = flame_internal::FindSampleType(profiles[i], type);
+    Result<size_t> index = FindSampleIndex(profiles[i], type);
     if (!index.ok()) {
       return InvalidArgument(std::string(label) + " profile " + std::to_string(i + 1) + ": " +
                              index.status().message());
@@ -93,22 +94,32 @@ uint32_t SignificantFlag(Normalization n) {
 }  // namespace
 
 double PoissonChangePValue(int64_t a, int64_t b, double p0) {
-  if (a < 0 || b < 0 || !(p0 > 0 && p0 < 1)) return 1;
-  const int64_t n = a + b;
+  int64_t n = 0;
+  if (a < 0 || b < 0 || !(p0 > 0 && p0 < 1) || __builtin_add_overflow(a, b, &n)) return 1;
   if (n == 0) return 1;
   const double lp = std::log(p0), lq = std::log1p(-p0);
   if (n <= kExactLimit) {
     // Two-sided as R's binom.test: the mass of every outcome no likelier than b.
+    // Walk out from the mode with the pmf's ratio recurrence: one exp per call.
     const auto& lf = LogFactorials();
     auto log_pmf = [&](int64_t k) {
       return lf[n] - lf[k] - lf[n - k] + static_cast<double>(k) * lp +
              static_cast<double>(n - k) * lq;
     };
-    const double observed = log_pmf(b) + 1e-7;
-    double p = 0;
-    for (int64_t k = 0; k <= n; ++k) {
-      double l = log_pmf(k);
-      if (l <= observed) p += std::exp(l);
+    const double observed = std::exp(log_pmf(b)) * (1 + 1e-7);
+    const double ratio = p0 / (1 - p0);
+    const int64_t mode = std::min<int64_t>(n, static_cast<int64_t>((n + 1) * p0));
+    const double at_mode = std::exp(log_pmf(mode));
+    double p = at_mode <= observed ? at_mode : 0;
+    double v = at_mode;
+    for (int64_t k = mode; k < n; ++k) {  // v becomes pmf(k + 1)
+      v *= static_cast<double>(n - k) / static_cast<double>(k + 1) * ratio;
+      if (v <= observed) p += v;
+    }
+    v = at_mode;
+    for (int64_t k = mode; k > 0; --k) {  // v becomes pmf(k - 1)
+      v *= static_cast<double>(k) / (static_cast<double>(n - k + 1) * ratio);
+      if (v <= observed) p += v;
     }
     return std::min(1.0, p);
   }
@@ -127,7 +138,7 @@ Result<DiffTree> BuildDiffTree(std::span<const Profile> base, std::span<const Pr
   if (base.empty() || target.empty()) {
     return InvalidArgument(base.empty() ? "base: no profile" : "target: no profile");
   }
-  Result<size_t> first = flame_internal::FindSampleType(base[0], options.flame.sample_index);
+  Result<size_t> first = FindSampleIndex(base[0], options.flame.sample_index);
   if (!first.ok()) return InvalidArgument("base profile 1: " + first.status().message());
 
   DiffTree tree;

@@ -165,14 +165,10 @@ void WriteSide(JsonWriter& w, std::string_view key, const DiffSide& s) {
   w.out() += '}';
 }
 
-}  // namespace
-
-std::string FlameTreeToJson(const FlameTree& tree) {
-  JsonWriter w;
-  w.out().reserve(64 + tree.nodes.size() * 40);
-  WriteHeader(w, "flame", tree.sample_type, tree.sample_types);
-  w.Key("total");
-  w.Number(tree.total());
+// The pruning note, the names, and the columns every tree has (name, parent,
+// flags); leaves "nodes" open for the caller's value columns.
+template <typename Tree>
+void WriteStructure(JsonWriter& w, const Tree& tree) {
   WritePruned(w, tree.pruned_nodes, tree.options);
   WriteNames(w, tree.names);
   const auto& n = tree.nodes;
@@ -181,6 +177,18 @@ std::string FlameTreeToJson(const FlameTree& tree) {
   w.Column("name", n.size(), [&](size_t i) { return n[i].name; });
   w.Column("parent", n.size(), [&](size_t i) { return n[i].parent; });
   w.Column("flags", n.size(), [&](size_t i) { return n[i].flags; });
+}
+
+}  // namespace
+
+std::string FlameTreeToJson(const FlameTree& tree) {
+  JsonWriter w;
+  w.out().reserve(64 + tree.nodes.size() * 40);
+  WriteHeader(w, "flame", tree.sample_type, tree.sample_types);
+  w.Key("total");
+  w.Number(tree.total());
+  WriteStructure(w, tree);
+  const auto& n = tree.nodes;
   w.Column("self", n.size(), [&](size_t i) { return n[i].self; });
   w.Column("total", n.size(), [&](size_t i) { return n[i].total; });
   w.out() += "}}";
@@ -199,14 +207,8 @@ std::string DiffTreeToJson(const DiffTree& tree) {
   w.String(tree.counts);
   WriteSide(w, "base", tree.base);
   WriteSide(w, "target", tree.target);
-  WritePruned(w, tree.pruned_nodes, tree.options);
-  WriteNames(w, tree.names);
+  WriteStructure(w, tree);
   const auto& n = tree.nodes;
-  w.Key("nodes");
-  w.out() += '{';
-  w.Column("name", n.size(), [&](size_t i) { return n[i].name; });
-  w.Column("parent", n.size(), [&](size_t i) { return n[i].parent; });
-  w.Column("flags", n.size(), [&](size_t i) { return n[i].flags; });
   w.Column("before_self", n.size(), [&](size_t i) { return n[i].before_self; });
   w.Column("before_total", n.size(), [&](size_t i) { return n[i].before_total; });
   w.Column("after_self", n.size(), [&](size_t i) { return n[i].after_self; });

@@ -1,29 +1,20 @@
 #include "flame_stack_tree.h"
 
 #include <algorithm>
-#include <cinttypes>
 #include <cmath>
-#include <cstdio>
+#include <cstdint>
 #include <limits>
 
+#include "autoprof/analysis.h"
 #include "autoprof/flame.h"
 
 namespace autoprof::flame_internal {
 namespace {
 
-std::string AddressName(const Profile& profile, const Location& loc,
-                        const std::unordered_map<uint64_t, size_t>& mapping_index) {
-  char buf[64];
-  auto m = mapping_index.find(loc.mapping_id);
-  if (loc.mapping_id != 0 && m != mapping_index.end()) {
-    const Mapping& mapping = profile.mappings[m->second];
-    std::string base = mapping.filename.substr(mapping.filename.rfind('/') + 1);
-    uint64_t offset = loc.address - mapping.memory_start + mapping.file_offset;
-    std::snprintf(buf, sizeof buf, "+0x%" PRIx64, offset);
-    return (base.empty() ? "?" : base) + buf;
-  }
-  std::snprintf(buf, sizeof buf, "0x%" PRIx64, loc.address);
-  return buf;
+// Values are non-negative; a sum that would overflow stays at the maximum rather
+// than wrapping (a hostile profile can hold values near 2^63).
+void AddSaturating(int64_t& sum, int64_t v) {
+  if (__builtin_add_overflow(sum, v, &sum)) sum = INT64_MAX;
 }
 
 uint64_t Mix(uint64_t key) {
@@ -86,60 +77,14 @@ uint32_t StackTree::Child(uint32_t parent, uint32_t name) {
   return node;
 }
 
-StackTree::LocationNameTable StackTree::LocationNames(const Profile& profile) {
-  std::unordered_map<uint64_t, size_t> function_index, mapping_index;
-  for (size_t i = 0; i < profile.functions.size(); ++i) function_index[profile.functions[i].id] = i;
-  for (size_t i = 0; i < profile.mappings.size(); ++i) mapping_index[profile.mappings[i].id] = i;
-  name_ids_.reserve(name_ids_.size() + profile.functions.size());
-  LocationNameTable out;
-  out.first.reserve(profile.locations.size() + 1);
-  out.names.reserve(profile.locations.size());
-  for (size_t i = 0; i < profile.locations.size(); ++i) {
-    const Location& loc = profile.locations[i];
-    out.first.push_back(static_cast<uint32_t>(out.names.size()));
-    // Lines are innermost first; the tree wants the containing function first.
-    for (auto line = loc.lines.rbegin(); line != loc.lines.rend(); ++line) {
-      auto f = function_index.find(line->function_id);
-      if (f == function_index.end()) {
-        out.names.push_back(Intern("?"));
-        continue;
-      }
-      const Function& fn = profile.functions[f->second];
-      out.names.push_back(Intern(!fn.name.empty()          ? fn.name
-                              : !fn.system_name.empty() ? fn.system_name
-                                                        : "?"));
-    }
-    if (out.names.size() == out.first.back()) {
-      out.names.push_back(Intern(AddressName(profile, loc, mapping_index)));
-    }
-  }
-  out.first.push_back(static_cast<uint32_t>(out.names.size()));
-  return out;
-}
-
 void StackTree::AddProfile(const Profile& profile, const std::vector<ColumnSource>& sources) {
-  const LocationNameTable loc_names = LocationNames(profile);
-  // Location id -> index: a flat table when ids are dense (the usual case: 1..N),
-  // a hash map otherwise. SIZE_MAX marks an id with no location.
-  uint64_t max_id = 0;
-  for (const Location& loc : profile.locations) max_id = std::max(max_id, loc.id);
-  const bool dense = max_id <= 4 * profile.locations.size() + 16;
-  std::vector<size_t> dense_index(dense ? max_id + 1 : 0, SIZE_MAX);
-  std::unordered_map<uint64_t, size_t> sparse_index;
-  for (size_t i = 0; i < profile.locations.size(); ++i) {
-    if (dense) {
-      dense_index[profile.locations[i].id] = i;
-    } else {
-      sparse_index[profile.locations[i].id] = i;
-    }
-  }
-  auto location_index = [&](uint64_t id) -> size_t {
-    if (dense) return id < dense_index.size() ? dense_index[id] : SIZE_MAX;
-    auto it = sparse_index.find(id);
-    return it == sparse_index.end() ? SIZE_MAX : it->second;
-  };
-  const uint32_t unknown = Intern("?");
+  // The profile's frame names (shared with top, diff and collapse), mapped to ours.
+  FrameTable frames(profile);
+  std::vector<uint32_t> tree_name(frames.names().size());
+  name_ids_.reserve(name_ids_.size() + tree_name.size());
+  for (size_t i = 0; i < tree_name.size(); ++i) tree_name[i] = Intern(frames.names()[i]);
 
+  std::vector<uint32_t> leaf_first;
   std::vector<int64_t> add(columns_, 0);
   for (const Sample& sample : profile.samples) {
     std::fill(add.begin(), add.end(), 0);
@@ -157,22 +102,16 @@ void StackTree::AddProfile(const Profile& profile, const std::vector<ColumnSourc
 
     uint32_t node = 0;
     auto credit_total = [&](uint32_t n) {
-      for (size_t c = 0; c < columns_; ++c) total_[n * columns_ + c] += add[c];
+      for (size_t c = 0; c < columns_; ++c) AddSaturating(total_[n * columns_ + c], add[c]);
     };
     credit_total(0);
-    for (auto id = sample.location_ids.rbegin(); id != sample.location_ids.rend(); ++id) {
-      size_t index = location_index(*id);
-      if (index == SIZE_MAX) {
-        node = Child(node, unknown);
-        credit_total(node);
-        continue;
-      }
-      for (uint32_t k = loc_names.first[index]; k < loc_names.first[index + 1]; ++k) {
-        node = Child(node, loc_names.names[k]);
-        credit_total(node);
-      }
+    leaf_first.clear();
+    frames.AppendLeafFirst(sample, &leaf_first);
+    for (auto frame = leaf_first.rbegin(); frame != leaf_first.rend(); ++frame) {
+      node = Child(node, tree_name[*frame]);
+      credit_total(node);
     }
-    for (size_t c = 0; c < columns_; ++c) self_[node * columns_ + c] += add[c];
+    for (size_t c = 0; c < columns_; ++c) AddSaturating(self_[node * columns_ + c], add[c]);
   }
 }
 
@@ -280,7 +219,9 @@ FlatTree StackTree::Flatten(const std::function<double(size_t)>& width, double m
         kept_kids.push_back(child);
       } else {
         folded.nodes += subtree[child];
-        for (size_t c = 0; c < columns_; ++c) folded.total[c] += total_[child * columns_ + c];
+        for (size_t c = 0; c < columns_; ++c) {
+          AddSaturating(folded.total[c], total_[child * columns_ + c]);
+        }
       }
     }
     std::sort(kept_kids.begin(), kept_kids.end(), by_name);
@@ -293,18 +234,6 @@ FlatTree StackTree::Flatten(const std::function<double(size_t)>& width, double m
     for (auto it = kept_kids.rbegin(); it != kept_kids.rend(); ++it) stack.push_back({*it, me, 0});
   }
   return out;
-}
-
-Result<size_t> FindSampleType(const Profile& profile, const std::string& name) {
-  if (profile.sample_types.empty()) return InvalidArgument("profile has no sample types");
-  const std::string& want = name.empty() ? profile.default_sample_type : name;
-  for (size_t i = 0; i < profile.sample_types.size(); ++i) {
-    if (profile.sample_types[i].type == want) return i;
-  }
-  if (name.empty()) return profile.sample_types.size() - 1;
-  std::string offered;
-  for (const ValueType& t : profile.sample_types) offered += (offered.empty() ? "" : ", ") + t.type;
-  return InvalidArgument("no sample type '" + name + "' (profile has " + offered + ")");
 }
 
 ColumnSource CountSource(const Profile& profile, size_t value_index, int column,

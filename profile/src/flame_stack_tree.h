@@ -83,14 +83,6 @@ class StackTree {
  private:
   uint32_t Intern(std::string_view name);
   uint32_t Child(uint32_t parent, uint32_t name);
-  // Names of each location, root-most first, as one flat array: location i's
-  // names are names[first[i]] .. names[first[i + 1] - 1] (i indexes profile.locations).
-  struct LocationNameTable {
-    std::vector<uint32_t> first;
-    std::vector<uint32_t> names;
-  };
-  LocationNameTable LocationNames(const Profile& profile);
-
   size_t columns_;
   std::vector<std::string> names_;
   std::unordered_map<std::string, uint32_t> name_ids_;
@@ -100,10 +92,6 @@ class StackTree {
   std::vector<int64_t> total_;
   ChildIndex children_;  // parent << 32 | name -> node
 };
-
-// The index of the sample type named `name` (empty: default_sample_type, else
-// the last), or an error naming what was asked for.
-Result<size_t> FindSampleType(const Profile& profile, const std::string& name);
 
 // The sample type the significance test counts, as a column source for `column`,
 // and a description ("samples/count").

@@ -2,6 +2,7 @@
 #include <string>
 #include <vector>
 
+#include "autoprof/analysis.h"
 #include "autoprof/flame.h"
 #include "flame_stack_tree.h"
 
@@ -13,7 +14,7 @@ Result<FlameTree> BuildFlameTree(const Profile& profile, const FlameOptions& opt
 
 Result<FlameTree> BuildFlameTree(std::span<const Profile> profiles, const FlameOptions& options) {
   if (profiles.empty()) return InvalidArgument("no profile to draw");
-  Result<size_t> first = flame_internal::FindSampleType(profiles[0], options.sample_index);
+  Result<size_t> first = FindSampleIndex(profiles[0], options.sample_index);
   if (!first.ok()) return first.status();
   FlameTree tree;
   tree.options = options;
@@ -22,7 +23,7 @@ Result<FlameTree> BuildFlameTree(std::span<const Profile> profiles, const FlameO
 
   flame_internal::StackTree stacks(1);
   for (size_t i = 0; i < profiles.size(); ++i) {
-    Result<size_t> index = flame_internal::FindSampleType(profiles[i], tree.sample_type.type);
+    Result<size_t> index = FindSampleIndex(profiles[i], tree.sample_type.type);
     if (!index.ok()) {
       return InvalidArgument("profile " + std::to_string(i + 1) + ": " + index.status().message());
     }

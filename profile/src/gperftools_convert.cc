@@ -17,13 +17,26 @@ std::string_view Unqualified(std::string_view name) {
 // The allocator's entry points and internals (pprof's list for legacy heap
 // profiles, plus the C++ operators).
 bool IsAllocatorFunction(std::string_view name) {
-  static const std::unordered_set<std::string_view> kExact = {
-      "malloc",       "calloc",         "realloc",   "free",        "cfree",
-      "memalign",     "do_memalign",    "posix_memalign", "__posix_memalign",
-      "pvalloc",      "valloc",         "aligned_alloc", "__libc_malloc",
-      "__libc_calloc", "__libc_realloc", "__libc_memalign",
-      "__start_google_malloc", "__stop_google_malloc",
-      "__start_malloc_hook",   "__stop_malloc_hook"};
+  static const std::unordered_set<std::string_view> kExact = {"malloc",
+                                                              "calloc",
+                                                              "realloc",
+                                                              "free",
+                                                              "cfree",
+                                                              "memalign",
+                                                              "do_memalign",
+                                                              "posix_memalign",
+                                                              "__posix_memalign",
+                                                              "pvalloc",
+                                                              "valloc",
+                                                              "aligned_alloc",
+                                                              "__libc_malloc",
+                                                              "__libc_calloc",
+                                                              "__libc_realloc",
+                                                              "__libc_memalign",
+                                                              "__start_google_malloc",
+                                                              "__stop_google_malloc",
+                                                              "__start_malloc_hook",
+                                                              "__stop_malloc_hook"};
   name = Unqualified(name);
   return kExact.count(name) > 0 || name.starts_with("tc_") || name.starts_with("tcmalloc::") ||
          name.starts_with("operator new") || name.starts_with("operator delete") ||
@@ -40,7 +53,8 @@ GperftoolsFormat DetectGperftoolsFormat(std::string_view data) {
     if (data.size() < 2 * width) continue;
     std::string_view first = data.substr(0, width), second = data.substr(width, width);
     bool zero = first.find_first_not_of('\0') == std::string_view::npos;
-    bool three_le = second[0] == 3 && second.substr(1).find_first_not_of('\0') == std::string_view::npos;
+    bool three_le =
+        second[0] == 3 && second.substr(1).find_first_not_of('\0') == std::string_view::npos;
     bool three_be = second[width - 1] == 3 &&
                     second.substr(0, width - 1).find_first_not_of('\0') == std::string_view::npos;
     if (zero && (three_le || three_be)) return GperftoolsFormat::kCpuProfile;

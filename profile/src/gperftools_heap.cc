@@ -54,8 +54,7 @@ bool Number(std::string_view* rest, uint64_t* out) {
 bool ParseCounts(std::string_view* rest, uint64_t* count, uint64_t* bytes) {
   uint64_t ignored = 0;
   return Number(rest, count) && Expect(rest, ':') && Number(rest, bytes) && Expect(rest, '[') &&
-         Number(rest, &ignored) && Expect(rest, ':') && Number(rest, &ignored) &&
-         Expect(rest, ']');
+         Number(rest, &ignored) && Expect(rest, ':') && Number(rest, &ignored) && Expect(rest, ']');
 }
 
 std::string_view TakeLine(std::string_view* text) {

@@ -33,8 +33,8 @@ std::string_view NextField(std::string_view* rest) {
 namespace {
 
 // One line: "start-end perms offset dev inode [path]".
-Status ParseMapsLine(std::string_view line, size_t line_no, std::string_view what,
-                     Profile* profile, MappingInodes* inodes) {
+Status ParseMapsLine(std::string_view line, size_t line_no, std::string_view what, Profile* profile,
+                     MappingInodes* inodes) {
   auto bad = [&](std::string_view why) {
     return InvalidArgument(std::string(what) + ": maps line " + std::to_string(line_no) + ": " +
                            std::string(why));
@@ -59,7 +59,7 @@ Status ParseMapsLine(std::string_view line, size_t line_no, std::string_view wha
   if (perms[2] != 'x') return Status::Ok();
   size_t path_begin = rest.find_first_not_of(" \t");
   std::string path(path_begin == std::string_view::npos ? std::string_view()
-                                                         : rest.substr(path_begin));
+                                                        : rest.substr(path_begin));
   while (!path.empty() && (path.back() == ' ' || path.back() == '\r')) path.pop_back();
   Mapping m;
   m.id = profile->mappings.size() + 1;

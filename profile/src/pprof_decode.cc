@@ -109,12 +109,18 @@ class Decoder {
         auto [fn, where] = Append(&p->functions, "function");
         return DecodeFunction(fd, fn, where);
       }
-      case f::profile::kDropFrames: return Str(fd, &p->drop_frames, {"drop_frames"});
-      case f::profile::kKeepFrames: return Str(fd, &p->keep_frames, {"keep_frames"});
-      case f::profile::kTimeNanos: return Int(fd, &p->time_nanos, {"time_nanos"});
-      case f::profile::kDurationNanos: return Int(fd, &p->duration_nanos, {"duration_nanos"});
-      case f::profile::kPeriodType: return DecodeValueType(fd, &p->period_type, {"period_type"});
-      case f::profile::kPeriod: return Int(fd, &p->period, {"period"});
+      case f::profile::kDropFrames:
+        return Str(fd, &p->drop_frames, {"drop_frames"});
+      case f::profile::kKeepFrames:
+        return Str(fd, &p->keep_frames, {"keep_frames"});
+      case f::profile::kTimeNanos:
+        return Int(fd, &p->time_nanos, {"time_nanos"});
+      case f::profile::kDurationNanos:
+        return Int(fd, &p->duration_nanos, {"duration_nanos"});
+      case f::profile::kPeriodType:
+        return DecodeValueType(fd, &p->period_type, {"period_type"});
+      case f::profile::kPeriod:
+        return Int(fd, &p->period, {"period"});
       case f::profile::kComment: {
         std::optional<uint64_t> bad;
         const char* err = wire::ForEachVarint(fd, [&](uint64_t idx) {
@@ -166,9 +172,12 @@ class Decoder {
   Status DecodeValueType(const wire::Field& outer, ValueType* vt, const Where& where) {
     return ForEachField(outer, where, [&](const wire::Field& fd) {
       switch (fd.number) {
-        case f::value_type::kType: return Str(fd, &vt->type, where.With("type"));
-        case f::value_type::kUnit: return Str(fd, &vt->unit, where.With("unit"));
-        default: return Status::Ok();
+        case f::value_type::kType:
+          return Str(fd, &vt->type, where.With("type"));
+        case f::value_type::kUnit:
+          return Str(fd, &vt->unit, where.With("unit"));
+        default:
+          return Status::Ok();
       }
     });
   }
@@ -198,11 +207,16 @@ class Decoder {
   Status DecodeLabel(const wire::Field& outer, Label* l, const Where& where) {
     return ForEachField(outer, where, [&](const wire::Field& fd) {
       switch (fd.number) {
-        case f::label::kKey: return Str(fd, &l->key, where);
-        case f::label::kStr: return Str(fd, &l->str, where);
-        case f::label::kNum: return Int(fd, &l->num, where);
-        case f::label::kNumUnit: return Str(fd, &l->num_unit, where);
-        default: return Status::Ok();
+        case f::label::kKey:
+          return Str(fd, &l->key, where);
+        case f::label::kStr:
+          return Str(fd, &l->str, where);
+        case f::label::kNum:
+          return Int(fd, &l->num, where);
+        case f::label::kNumUnit:
+          return Str(fd, &l->num_unit, where);
+        default:
+          return Status::Ok();
       }
     });
   }
@@ -210,17 +224,28 @@ class Decoder {
   Status DecodeMapping(const wire::Field& outer, Mapping* m, const Where& where) {
     return ForEachField(outer, where, [&](const wire::Field& fd) {
       switch (fd.number) {
-        case f::mapping::kId: return Uint(fd, &m->id, where);
-        case f::mapping::kMemoryStart: return Uint(fd, &m->memory_start, where);
-        case f::mapping::kMemoryLimit: return Uint(fd, &m->memory_limit, where);
-        case f::mapping::kFileOffset: return Uint(fd, &m->file_offset, where);
-        case f::mapping::kFilename: return Str(fd, &m->filename, where.With("filename"));
-        case f::mapping::kBuildId: return Str(fd, &m->build_id, where.With("build_id"));
-        case f::mapping::kHasFunctions: return Bool(fd, &m->has_functions, where);
-        case f::mapping::kHasFilenames: return Bool(fd, &m->has_filenames, where);
-        case f::mapping::kHasLineNumbers: return Bool(fd, &m->has_line_numbers, where);
-        case f::mapping::kHasInlineFrames: return Bool(fd, &m->has_inline_frames, where);
-        default: return Status::Ok();
+        case f::mapping::kId:
+          return Uint(fd, &m->id, where);
+        case f::mapping::kMemoryStart:
+          return Uint(fd, &m->memory_start, where);
+        case f::mapping::kMemoryLimit:
+          return Uint(fd, &m->memory_limit, where);
+        case f::mapping::kFileOffset:
+          return Uint(fd, &m->file_offset, where);
+        case f::mapping::kFilename:
+          return Str(fd, &m->filename, where.With("filename"));
+        case f::mapping::kBuildId:
+          return Str(fd, &m->build_id, where.With("build_id"));
+        case f::mapping::kHasFunctions:
+          return Bool(fd, &m->has_functions, where);
+        case f::mapping::kHasFilenames:
+          return Bool(fd, &m->has_filenames, where);
+        case f::mapping::kHasLineNumbers:
+          return Bool(fd, &m->has_line_numbers, where);
+        case f::mapping::kHasInlineFrames:
+          return Bool(fd, &m->has_inline_frames, where);
+        default:
+          return Status::Ok();
       }
     });
   }
@@ -228,12 +253,18 @@ class Decoder {
   Status DecodeLocation(const wire::Field& outer, Location* l, const Where& where) {
     return ForEachField(outer, where, [&](const wire::Field& fd) {
       switch (fd.number) {
-        case f::location::kId: return Uint(fd, &l->id, where);
-        case f::location::kMappingId: return Uint(fd, &l->mapping_id, where);
-        case f::location::kAddress: return Uint(fd, &l->address, where);
-        case f::location::kLine: return DecodeLine(fd, &l->lines.emplace_back(), where.With("line"));
-        case f::location::kIsFolded: return Bool(fd, &l->is_folded, where);
-        default: return Status::Ok();
+        case f::location::kId:
+          return Uint(fd, &l->id, where);
+        case f::location::kMappingId:
+          return Uint(fd, &l->mapping_id, where);
+        case f::location::kAddress:
+          return Uint(fd, &l->address, where);
+        case f::location::kLine:
+          return DecodeLine(fd, &l->lines.emplace_back(), where.With("line"));
+        case f::location::kIsFolded:
+          return Bool(fd, &l->is_folded, where);
+        default:
+          return Status::Ok();
       }
     });
   }
@@ -241,10 +272,14 @@ class Decoder {
   Status DecodeLine(const wire::Field& outer, Line* ln, const Where& where) {
     return ForEachField(outer, where, [&](const wire::Field& fd) {
       switch (fd.number) {
-        case f::line::kFunctionId: return Uint(fd, &ln->function_id, where);
-        case f::line::kLine: return Int(fd, &ln->line, where);
-        case f::line::kColumn: return Int(fd, &ln->column, where);
-        default: return Status::Ok();
+        case f::line::kFunctionId:
+          return Uint(fd, &ln->function_id, where);
+        case f::line::kLine:
+          return Int(fd, &ln->line, where);
+        case f::line::kColumn:
+          return Int(fd, &ln->column, where);
+        default:
+          return Status::Ok();
       }
     });
   }
@@ -252,12 +287,18 @@ class Decoder {
   Status DecodeFunction(const wire::Field& outer, Function* fn, const Where& where) {
     return ForEachField(outer, where, [&](const wire::Field& fd) {
       switch (fd.number) {
-        case f::function::kId: return Uint(fd, &fn->id, where);
-        case f::function::kName: return Str(fd, &fn->name, where.With("name"));
-        case f::function::kSystemName: return Str(fd, &fn->system_name, where.With("system_name"));
-        case f::function::kFilename: return Str(fd, &fn->filename, where.With("filename"));
-        case f::function::kStartLine: return Int(fd, &fn->start_line, where);
-        default: return Status::Ok();
+        case f::function::kId:
+          return Uint(fd, &fn->id, where);
+        case f::function::kName:
+          return Str(fd, &fn->name, where.With("name"));
+        case f::function::kSystemName:
+          return Str(fd, &fn->system_name, where.With("system_name"));
+        case f::function::kFilename:
+          return Str(fd, &fn->filename, where.With("filename"));
+        case f::function::kStartLine:
+          return Int(fd, &fn->start_line, where);
+        default:
+          return Status::Ok();
       }
     });
   }

@@ -9,20 +9,20 @@
 namespace autoprof::fields {
 
 namespace profile {
-constexpr uint32_t kSampleType = 1;         // repeated ValueType
-constexpr uint32_t kSample = 2;             // repeated Sample
-constexpr uint32_t kMapping = 3;            // repeated Mapping
-constexpr uint32_t kLocation = 4;           // repeated Location
-constexpr uint32_t kFunction = 5;           // repeated Function
-constexpr uint32_t kStringTable = 6;        // repeated string
-constexpr uint32_t kDropFrames = 7;         // int64 string index
-constexpr uint32_t kKeepFrames = 8;         // int64 string index
-constexpr uint32_t kTimeNanos = 9;          // int64
-constexpr uint32_t kDurationNanos = 10;     // int64
-constexpr uint32_t kPeriodType = 11;        // ValueType
-constexpr uint32_t kPeriod = 12;            // int64
-constexpr uint32_t kComment = 13;           // repeated int64 string index
-constexpr uint32_t kDefaultSampleType = 14; // int64 string index
+constexpr uint32_t kSampleType = 1;          // repeated ValueType
+constexpr uint32_t kSample = 2;              // repeated Sample
+constexpr uint32_t kMapping = 3;             // repeated Mapping
+constexpr uint32_t kLocation = 4;            // repeated Location
+constexpr uint32_t kFunction = 5;            // repeated Function
+constexpr uint32_t kStringTable = 6;         // repeated string
+constexpr uint32_t kDropFrames = 7;          // int64 string index
+constexpr uint32_t kKeepFrames = 8;          // int64 string index
+constexpr uint32_t kTimeNanos = 9;           // int64
+constexpr uint32_t kDurationNanos = 10;      // int64
+constexpr uint32_t kPeriodType = 11;         // ValueType
+constexpr uint32_t kPeriod = 12;             // int64
+constexpr uint32_t kComment = 13;            // repeated int64 string index
+constexpr uint32_t kDefaultSampleType = 14;  // int64 string index
 }  // namespace profile
 
 namespace value_type {

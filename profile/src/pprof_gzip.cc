@@ -30,9 +30,9 @@ class ZStream {
     // 15 window bits + 16: gzip framing rather than a raw zlib stream. Level 1,
     // as Go's runtime/pprof uses: profiles are written inside a busy service,
     // and the higher levels cost several times the CPU for a few percent.
-    int rc = deflating_ ? deflateInit2(&z_, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8,
-                                       Z_DEFAULT_STRATEGY)
-                        : inflateInit2(&z_, 15 + 16);
+    int rc = deflating_
+                 ? deflateInit2(&z_, Z_BEST_SPEED, Z_DEFLATED, 15 + 16, 8, Z_DEFAULT_STRATEGY)
+                 : inflateInit2(&z_, 15 + 16);
     initialized_ = rc == Z_OK;
     return initialized_;
   }
@@ -115,7 +115,8 @@ Result<std::string> Gunzip(std::string_view data, size_t max_output) {
       if (rc == Z_BUF_ERROR) rc = Z_OK;  // no progress possible this round; try again
     }
     if (rc == Z_DATA_ERROR || rc == Z_NEED_DICT) {
-      return InvalidArgument(std::string("gzip: corrupt data: ") + (z->msg ? z->msg : "bad stream"));
+      return InvalidArgument(std::string("gzip: corrupt data: ") +
+                             (z->msg ? z->msg : "bad stream"));
     }
     if (rc != Z_STREAM_END) return Internal("gzip: inflate failed");
     if (out.size() > max_output) {
@@ -127,7 +128,8 @@ Result<std::string> Gunzip(std::string_view data, size_t max_output) {
     left -= consumed;
     // Trailing bytes that do not start another member are ignored, like gzip(1)
     // does with zero padding.
-    if (left < 2 || static_cast<uint8_t>(next[0]) != 0x1f || static_cast<uint8_t>(next[1]) != 0x8b) {
+    if (left < 2 || static_cast<uint8_t>(next[0]) != 0x1f ||
+        static_cast<uint8_t>(next[1]) != 0x8b) {
       break;
     }
   }

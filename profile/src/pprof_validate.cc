@@ -29,8 +29,9 @@ Status ValidateProfile(const Profile& p) {
 
   for (const Location& l : p.locations) {
     if (l.mapping_id != 0 && mappings.Find(l.mapping_id) == IdIndex::kNone) {
-      return InvalidArgument("pprof: location id " + std::to_string(l.id) + " refers to mapping id " +
-                             std::to_string(l.mapping_id) + ", which does not exist");
+      return InvalidArgument("pprof: location id " + std::to_string(l.id) +
+                             " refers to mapping id " + std::to_string(l.mapping_id) +
+                             ", which does not exist");
     }
     for (const Line& ln : l.lines) {
       if (ln.function_id != 0 && functions.Find(ln.function_id) == IdIndex::kNone) {

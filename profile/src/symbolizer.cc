@@ -37,11 +37,13 @@ std::string Demangle(const std::string& system_name) {
 
 struct PairHash {
   size_t operator()(const std::pair<const ElfFile*, uint64_t>& p) const {
-    return std::hash<const void*>()(p.first) ^ (std::hash<uint64_t>()(p.second) * 0x9e3779b97f4a7c15ull);
+    return std::hash<const void*>()(p.first) ^
+           (std::hash<uint64_t>()(p.second) * 0x9e3779b97f4a7c15ull);
   }
 };
 
 constexpr std::string_view kDeletedSuffix = " (deleted)";
+constexpr size_t kMaxCachedAddresses = size_t{1} << 20;
 
 }  // namespace
 
@@ -122,8 +124,8 @@ ElfFile* Symbolizer::Impl::OpenVdso(const Mapping& mapping, std::string* why) {
     unsigned long base = getauxval(AT_SYSINFO_EHDR);
     size_t size = mapping.memory_limit - mapping.memory_start;
     int fd = base == mapping.memory_start ? memfd_create("autoprof-vdso", MFD_CLOEXEC) : -1;
-    if (fd < 0 || write(fd, reinterpret_cast<const void*>(base), size) !=
-                      static_cast<ssize_t>(size)) {
+    if (fd < 0 ||
+        write(fd, reinterpret_cast<const void*>(base), size) != static_cast<ssize_t>(size)) {
       if (fd >= 0) close(fd);
       entry.error = "the vdso of this process is not at this mapping";
     } else {
@@ -179,6 +181,7 @@ size_t Symbolizer::Impl::InternFunction(const ElfFrame& frame) {
 
 const std::vector<Symbolizer::Impl::Frame>& Symbolizer::Impl::Resolve(ElfFile* elf,
                                                                       uint64_t address) {
+  if (cache_.size() >= kMaxCachedAddresses) cache_.clear();  // bounds a long-lived agent
   auto [it, inserted] = cache_.try_emplace({elf, address});
   if (!inserted) {
     ++stats.cache_hits;
@@ -216,7 +219,8 @@ void Symbolizer::Impl::Symbolize(Profile* profile, const MappingInodes& inodes) 
 
   std::vector<uint64_t> function_ids(functions_.size(), 0);
   uint64_t next_function_id = 1;
-  for (const Function& f : profile->functions) next_function_id = std::max(next_function_id, f.id + 1);
+  for (const Function& f : profile->functions)
+    next_function_id = std::max(next_function_id, f.id + 1);
   for (Location& loc : profile->locations) {
     if (loc.mapping_id == 0 || !loc.lines.empty()) continue;
     auto m = elf_of_mapping.find(loc.mapping_id);

@@ -156,7 +156,7 @@ std::string QualifiedName(Dwarf_Die* die) {
       continue;
     }
     const char* scope = dwarf_diename(&scopes[i]);
-    qualified += scope != nullptr            ? scope
+    qualified += scope != nullptr          ? scope
                  : tag == DW_TAG_namespace ? "(anonymous namespace)"
                                            : "{unnamed type}";
     qualified += "::";
@@ -196,6 +196,16 @@ struct ElfFile::State {
   };
   std::unordered_map<Dwarf_Off, std::vector<CodeRange>> subprograms_by_cu;
   static void IndexSubprograms(Dwarf_Die* parent, std::vector<CodeRange>* out);
+
+  // Every CU's code ranges, built on first need: libdw finds a CU only through
+  // .debug_aranges, which clang does not emit by default.
+  struct UnitRange {
+    uint64_t low, high;
+    Dwarf_Die* cu;  // owned by the Dwfl
+  };
+  bool cu_index_built = false;
+  std::vector<UnitRange> compile_units;
+  Dwarf_Die* CompileUnitAt(uint64_t address);
   const Dwarf_Die* SubprogramAt(Dwarf_Die* cudie, uint64_t pc);
 };
 
@@ -223,9 +233,10 @@ void ElfFile::State::LoadSymbols() {
     return a.size > b.size;
   });
   // One symbol per address: the preferred alias.
-  symbols.erase(std::unique(symbols.begin(), symbols.end(),
-                            [](const Symbol& a, const Symbol& b) { return a.address == b.address; }),
-                symbols.end());
+  symbols.erase(
+      std::unique(symbols.begin(), symbols.end(),
+                  [](const Symbol& a, const Symbol& b) { return a.address == b.address; }),
+      symbols.end());
 }
 
 const ElfFile::State::Symbol* ElfFile::State::FindSymbol(uint64_t address) const {
@@ -264,6 +275,26 @@ void ElfFile::State::IndexSubprograms(Dwarf_Die* parent, std::vector<CodeRange>*
   } while (dwarf_siblingof(&child, &child) == 0);
 }
 
+Dwarf_Die* ElfFile::State::CompileUnitAt(uint64_t address) {
+  if (!cu_index_built) {
+    cu_index_built = true;
+    Dwarf_Addr bias = 0;
+    for (Dwarf_Die* cu = dwfl_module_nextcu(module, nullptr, &bias); cu != nullptr;
+         cu = dwfl_module_nextcu(module, cu, &bias)) {
+      Dwarf_Addr base = 0, low = 0, high = 0;
+      for (ptrdiff_t off = 0; (off = dwarf_ranges(cu, off, &base, &low, &high)) > 0;) {
+        if (low < high) compile_units.push_back({low + bias, high + bias, cu});
+      }
+    }
+    std::sort(compile_units.begin(), compile_units.end(),
+              [](const UnitRange& a, const UnitRange& b) { return a.low < b.low; });
+  }
+  auto r = std::upper_bound(compile_units.begin(), compile_units.end(), address,
+                            [](uint64_t v, const UnitRange& u) { return v < u.low; });
+  if (r == compile_units.begin() || address >= (r - 1)->high) return nullptr;
+  return (r - 1)->cu;
+}
+
 const Dwarf_Die* ElfFile::State::SubprogramAt(Dwarf_Die* cudie, uint64_t pc) {
   auto [it, inserted] = subprograms_by_cu.try_emplace(dwarf_dieoffset(cudie));
   std::vector<CodeRange>& ranges = it->second;
@@ -282,6 +313,10 @@ std::vector<ElfFrame> ElfFile::State::DwarfFrames(uint64_t address) {
   std::vector<ElfFrame> frames;
   Dwarf_Addr bias = 0;
   Dwarf_Die* cudie = dwfl_module_addrdie(module, address, &bias);
+  if (cudie == nullptr) {
+    bias = 0;
+    cudie = CompileUnitAt(address);  // no .debug_aranges (clang's default)
+  }
   if (cudie == nullptr) return frames;
   const uint64_t pc = address - bias;
   const Dwarf_Die* subprogram = SubprogramAt(cudie, pc);
@@ -309,10 +344,10 @@ std::vector<ElfFrame> ElfFile::State::DwarfFrames(uint64_t address) {
 
   std::string file;
   int64_t line = 0;
-  if (Dwfl_Line* l = dwfl_module_getsrc(module, address)) {
+  if (Dwarf_Line* l = dwarf_getsrc_die(cudie, pc)) {
     int lineno = 0;
-    if (const char* f = dwfl_lineinfo(l, nullptr, &lineno, nullptr, nullptr, nullptr)) file = f;
-    line = lineno;
+    if (const char* f = dwarf_linesrc(l, nullptr, nullptr)) file = f;
+    if (dwarf_lineno(l, &lineno) == 0) line = lineno;
   }
   Dwarf_Files* files = nullptr;
   size_t nfiles = 0;
@@ -364,8 +399,7 @@ Result<std::unique_ptr<ElfFile>> ElfFile::Open(int fd, const std::string& name,
   dwfl_report_end(state->dwfl.get(), nullptr, nullptr);
 
   void** userdata = nullptr;
-  dwfl_module_info(state->module, &userdata, nullptr, nullptr, nullptr, nullptr, nullptr,
-                   nullptr);
+  dwfl_module_info(state->module, &userdata, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
   *userdata = &state->search;
   const unsigned char* id = nullptr;
   GElf_Addr id_vaddr = 0;
@@ -391,8 +425,7 @@ Result<std::unique_ptr<ElfFile>> ElfFile::Open(int fd, const std::string& name,
   // so a stripped file's full .symtab can come from its debug file.
   Dwarf* dwarf = dwfl_module_getdwarf(state->module, &bias);
   state->has_debug_info = dwarf != nullptr;
-  bool full_symtab = HasSection(elf, SHT_SYMTAB, nullptr) ||
-                     HasSection(elf, 0, ".gnu_debugdata") ||
+  bool full_symtab = HasSection(elf, SHT_SYMTAB, nullptr) || HasSection(elf, 0, ".gnu_debugdata") ||
                      (dwarf != nullptr && HasSection(dwarf_getelf(dwarf), SHT_SYMTAB, nullptr));
   state->LoadSymbols();
   state->dynsym_only = !full_symtab && !state->symbols.empty();

@@ -19,7 +19,7 @@ struct ElfFrame {
   std::string system_name;  // linkage (mangled) name, or the plain name; empty: unknown
   std::string filename;     // source file of `line`; empty: no debug info
   int64_t line = 0;
-  int64_t start_line = 0;   // the function's declaration line
+  int64_t start_line = 0;      // the function's declaration line
   std::string qualified_name;  // scope-qualified DWARF name, when there is no linkage name
 };
 

@@ -7,7 +7,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import http from 'node:http';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -161,6 +162,35 @@ test('clicking a frame zooms into it; the breadcrumb and Escape zoom back out', 
   await page.close();
 });
 
+test('hovering shows self and total; the keyboard moves, zooms and backs out', async () => {
+  const page = await open(flame('flame.html', path.join(profiles, 'cpu.pb.gz')));
+  const { width, row } = await layout(page);
+  const box = await page.locator('canvas.ap-canvas').boundingBox();
+  await page.mouse.move(box.x + 0.85 * width, box.y + 3 * row + row / 2);  // parse
+  const tip = page.locator('.ap-tip');
+  assert.ok(await tip.isVisible(), 'tooltip shown');
+  const text = await tip.textContent();
+  assert.match(text, /^parse/);
+  assert.match(text, /total: 3 s \(30\.0% of all\)/);
+  assert.match(text, /self: 3 s \(30\.0% of all\)/);
+
+  await page.locator('canvas.ap-canvas').focus();
+  for (const key of ['ArrowDown', 'ArrowDown', 'Enter']) await page.keyboard.press(key);  // widest: main, serve
+  await settle(page);
+  assert.match(page.url(), /zoom=main\/serve/);
+  await page.keyboard.press('ArrowDown');   // parse, the wider callee
+  await page.keyboard.press('ArrowLeft');   // encode
+  await page.keyboard.press('Enter');
+  await settle(page);
+  assert.match(page.url(), /zoom=main\/serve\/encode/);
+  await page.keyboard.press('Escape');
+  await settle(page);
+  assert.match(page.url(), /zoom=main\/serve(&|$)/);
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.className), 'ap-search');
+  await page.close();
+});
+
 test('a copied URL reopens the same view', async () => {
   const page = await open(flame('flame.html', path.join(profiles, 'cpu.pb.gz')));
   const { width, row } = await layout(page);
@@ -238,6 +268,49 @@ test('a 100,000-stack profile opens, draws and searches', async () => {
   console.log(`large profile: ${nodes} nodes, opened and drawn in ${Date.now() - started} ms (informational)`);
   await page.screenshot({ path: path.join(artifacts, 'large.png') });
   await page.close();
+});
+
+test('the viewer way: ES modules served as files, tree fetched from an API', async () => {
+  // A loopback server standing in for the viewer: viewer/ui/ as files, and the
+  // tree JSON taken out of a page `autoprof flame` wrote.
+  const ui = path.resolve(path.dirname(new URL(import.meta.url).pathname), '../../viewer/ui');
+  const page1 = readFileSync(path.join(work, 'flame.html'), 'utf8');
+  const tree = page1.split('id="autoprof-data">')[1].split('</script>')[0];
+  const types = { '.js': 'text/javascript', '.css': 'text/css' };
+  const server = http.createServer((req, res) => {
+    const url = new URL(req.url, 'http://127.0.0.1');
+    if (url.pathname === '/favicon.ico') return res.writeHead(204).end();
+    if (url.pathname === '/tree.json') return res.writeHead(200, { 'Content-Type': 'application/json' }).end(tree);
+    if (url.pathname === '/page.html') {
+      const src = url.searchParams.get('src');
+      return res.writeHead(200, { 'Content-Type': 'text/html' }).end(`<!doctype html>
+<link rel="stylesheet" href="/ui/flame.css"><div id="app" style="height:600px"></div>
+<script type="module">
+import { loadFlameGraph } from '/ui/flame_fetch.js';
+window.autoprofFlame = await loadFlameGraph(document.getElementById('app'), ${JSON.stringify(src)});
+window.autoprofLoaded = true;
+</script>`);
+    }
+    const m = /^\/ui\/([a-z_]+\.(js|css))$/.exec(url.pathname);
+    if (m) return res.writeHead(200, { 'Content-Type': types[path.extname(m[1])] }).end(readFileSync(path.join(ui, m[1])));
+    res.writeHead(404, { 'Content-Type': 'text/plain' }).end('no such profile');
+  });
+  await new Promise((r) => server.listen(0, '127.0.0.1', r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  try {
+    const page = await open(`${base}/page.html?src=/tree.json`);
+    const { width, row } = await layout(page);
+    assert.ok(isWarm(await pixel(page, 0.75 * width, 2 * row + row / 2)), 'serve drawn from fetched JSON');
+    await page.close();
+
+    const missing = await context.newPage();
+    await missing.goto(`${base}/page.html?src=/api/v1/profiles/nope/flamegraph`);
+    await missing.waitForFunction(() => window.autoprofLoaded);
+    assert.match(await missing.textContent('.ap-error'), /HTTP 404: no such profile/);
+    await missing.close();
+  } finally {
+    server.close();
+  }
 });
 
 test('no page reported an error (CSP violations included)', () => {

@@ -97,7 +97,7 @@ TEST_F(FlameCommand, UsageErrorsExitTwo) {
   EXPECT_EQ(Autoprof("flame " + dir_ + "/a.pb.gz").exit_code, 2);  // no -o
   CommandRun r = Autoprof("flame " + dir_ + "/a.pb.gz --sample-index heap -o " + dir_ + "/x.html");
   EXPECT_EQ(r.exit_code, 2);
-  EXPECT_NE(r.output.find("no sample type 'heap'"), std::string::npos) << r.output;
+  EXPECT_NE(r.output.find("sample type 'heap' is not in the profile"), std::string::npos) << r.output;
   EXPECT_EQ(Autoprof("flame " + dir_ + "/a.pb.gz --diff-base " + dir_ + "/b.pb.gz --normalize "
                      "relative -o " + dir_ + "/x.html").exit_code, 2);
   EXPECT_FALSE(Exists(dir_ + "/x.html"));

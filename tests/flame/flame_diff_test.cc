@@ -1,6 +1,8 @@
 // DiffTree: one-side-only frames, normalization, and the Poisson significance test.
 #include <gtest/gtest.h>
 
+#include <algorithm>
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -12,18 +14,7 @@ namespace {
 
 using testing::ProfileBuilder;
 
-int Find(const DiffTree& t, const std::vector<std::string>& path) {
-  int node = 0;
-  for (const std::string& name : path) {
-    int next = -1;
-    for (size_t i = 0; i < t.nodes.size(); ++i) {
-      if (t.nodes[i].parent == node && t.name(i) == name) next = static_cast<int>(i);
-    }
-    if (next < 0) return -1;
-    node = next;
-  }
-  return node;
-}
+int Find(const DiffTree& t, const std::vector<std::string>& path) { return testing::FindNode(t, path); }
 
 Result<DiffTree> DiffTreeOf(const Profile& base, const Profile& target, Normalization n,
                       double min_fraction = 0) {
@@ -43,6 +34,25 @@ TEST(PoissonChangePValue, MatchesTheExactBinomialTest) {
   // Unequal exposure: binom.test(9, 10, 0.75)$p.value == 0.4681501 (checked with Python: sum of
   // comb(10,k) .75^k .25^(10-k) over outcomes no likelier than k = 9)
   EXPECT_NEAR(PoissonChangePValue(1, 9, 0.75), 0.4681501, 1e-6);
+}
+
+TEST(PoissonChangePValue, AgreesWithADirectSumOverEveryOutcome) {
+  for (double p0 : {0.5, 0.2, 0.75, 0.97}) {
+    for (int64_t n : {1, 7, 40, 200}) {
+      for (int64_t b = 0; b <= n; b += std::max<int64_t>(1, n / 9)) {
+        auto pmf = [&](int64_t k) {
+          return std::exp(std::lgamma(n + 1.0) - std::lgamma(k + 1.0) - std::lgamma(n - k + 1.0) +
+                          k * std::log(p0) + (n - k) * std::log1p(-p0));
+        };
+        double expected = 0;
+        for (int64_t k = 0; k <= n; ++k) {
+          if (pmf(k) <= pmf(b) * (1 + 1e-7)) expected += pmf(k);
+        }
+        EXPECT_NEAR(PoissonChangePValue(n - b, b, p0), std::min(1.0, expected), 1e-9)
+            << "n=" << n << " b=" << b << " p0=" << p0;
+      }
+    }
+  }
 }
 
 TEST(PoissonChangePValue, LargeCountsUseTheNormalApproximation) {

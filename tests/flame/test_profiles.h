@@ -78,6 +78,22 @@ class ProfileBuilder {
   std::map<std::string, uint64_t> functions_, locations_;
 };
 
+// The node of a FlameTree or DiffTree reached by following `path` (names below
+// the root), or -1.
+template <typename Tree>
+int FindNode(const Tree& t, const std::vector<std::string>& path) {
+  int node = 0;
+  for (const std::string& name : path) {
+    int next = -1;
+    for (size_t i = 0; i < t.nodes.size(); ++i) {
+      if (t.nodes[i].parent == node && t.name(i) == name) next = static_cast<int>(i);
+    }
+    if (next < 0) return -1;
+    node = next;
+  }
+  return node;
+}
+
 }  // namespace autoprof::testing
 
 #endif  // AUTOPROF_TESTS_FLAME_TEST_PROFILES_H_

@@ -3,10 +3,10 @@
 // a PIE main), converted by autoprof and checked against outside judges:
 // `go tool pprof` reading the raw file with the binary, llvm-symbolizer on the
 // same addresses, and `go tool pprof` reading our file without the binary.
+#include <gtest/gtest.h>
+
 #include <filesystem>
 #include <set>
-
-#include <gtest/gtest.h>
 
 #include "autoprof/gperftools.h"
 #include "autoprof/pprof.h"
@@ -167,14 +167,20 @@ TEST_F(CpuProfileTest, TopFiveByFunctionMatchesLlvmSymbolizerOnTheRawFile) {
     ASSERT_EQ(names.size(), entries.size()) << file;
     for (size_t i = 0; i < names.size(); ++i) expected[names[i]] += entries[i].second;
   }
-  auto judge = testing::Top(expected, 5);
-  auto ours = testing::Top(testing::FlatByFunction(*profile_, 0), 5);
+  // The top 5, less any trailing rows tied with the row after them: the order
+  // among equal counts is arbitrary.
+  auto judge = testing::Top(expected, 6);
+  auto ours = testing::Top(testing::FlatByFunction(*profile_, 0), 6);
+  size_t n = std::min<size_t>(5, judge.size());
+  while (n > 0 && n < judge.size() && judge[n - 1].second == judge[n].second) --n;
+  judge.resize(n);
+  ours.resize(std::min(n, ours.size()));
+  EXPECT_GE(n, 4u) << "the workload's hot functions should stand apart";
   EXPECT_EQ(ours, judge);
-  std::set<std::string> names;
-  for (const auto& [name, flat] : ours) names.insert(name);
-  for (const char* hot : {"hotwork::SpinInNamespace(unsigned long)",
-                          "double hotwork::Accumulate<double>(double, unsigned long)", "MixInlined",
-                          "sharedlib::HashInSharedLibrary(unsigned long)"}) {
+  std::set<std::string> names;  // without parameters: gcc records none for MixInlined
+  for (const auto& [name, flat] : ours) names.insert(name.substr(0, name.find('(')));
+  for (const char* hot : {"hotwork::SpinInNamespace", "double hotwork::Accumulate<double>",
+                          "MixInlined", "sharedlib::HashInSharedLibrary"}) {
     EXPECT_TRUE(names.count(hot)) << hot << " is not in our top 5";
   }
 }
@@ -211,7 +217,7 @@ TEST_F(CpuProfileTest, InlinedHelperAppearsAsAnInlineFrameOfItsCaller) {
   for (const Function& f : profile_->functions) names[f.id] = f.name;
   bool found = false;
   for (const Location& l : profile_->locations) {
-    if (l.lines.size() == 2 && names[l.lines[0].function_id] == "MixInlined") {
+    if (l.lines.size() == 2 && names[l.lines[0].function_id].starts_with("MixInlined")) {
       EXPECT_EQ(names[l.lines[1].function_id], "CallsInlinedHelper(unsigned long)");
       EXPECT_GT(l.lines[0].line, 0);
       EXPECT_GT(l.lines[1].line, 0);
@@ -221,13 +227,17 @@ TEST_F(CpuProfileTest, InlinedHelperAppearsAsAnInlineFrameOfItsCaller) {
   EXPECT_TRUE(found) << "no location with MixInlined inlined into CallsInlinedHelper";
   if (!testing::GoPprofAvailable()) GTEST_SKIP() << "go tool pprof is not installed";
   testing::GoPprofOutput traces = testing::RunGoPprof(ours_, {"-traces"});
-  EXPECT_NE(traces.out.find("MixInlined (inline)"), std::string::npos) << traces.out;
+  EXPECT_TRUE(traces.out.find("MixInlined (inline)") != std::string::npos ||
+              traces.out.find("MixInlined(unsigned long, unsigned long) (inline)") !=
+                  std::string::npos)
+      << traces.out;
 }
 
 TEST_F(CpuProfileTest, PieMainAndItsSharedLibraryCarryBuildIdsAndDebugInfo) {
   std::map<std::string, const Mapping*> by_name;
   for (const Mapping& m : profile_->mappings) by_name[fs::path(m.filename).filename()] = &m;
-  for (const std::string& name : {std::string("cpu_workload"), fs::path(library_).filename().string()}) {
+  for (const std::string& name :
+       {std::string("cpu_workload"), fs::path(library_).filename().string()}) {
     ASSERT_TRUE(by_name.count(name)) << name;
     const Mapping& m = *by_name[name];
     EXPECT_EQ(m.build_id.size(), 40u) << name;  // sha1, lower-case hex
@@ -235,7 +245,8 @@ TEST_F(CpuProfileTest, PieMainAndItsSharedLibraryCarryBuildIdsAndDebugInfo) {
     EXPECT_TRUE(m.has_functions && m.has_filenames && m.has_line_numbers && m.has_inline_frames)
         << name;
   }
-  EXPECT_GT(by_name["cpu_workload"]->memory_start, 0x10000000u) << "main is not position-independent";
+  EXPECT_GT(by_name["cpu_workload"]->memory_start, 0x10000000u)
+      << "main is not position-independent";
 }
 
 TEST_F(CpuProfileTest, GoPprofReadsOurFileWithoutTheBinaryAndSeesTheSameTotals) {

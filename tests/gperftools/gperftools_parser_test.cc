@@ -1,10 +1,10 @@
 // The legacy CPU profile and tcmalloc heap sample parsers, on inputs built word by
 // word and on real gperftools output kept as fixtures.
+#include <gtest/gtest.h>
+
 #include <cmath>
 #include <fstream>
 #include <sstream>
-
-#include <gtest/gtest.h>
 
 #include "autoprof/gperftools.h"
 #include "raw_profile_builder.h"
@@ -49,7 +49,8 @@ TEST(CpuProfileParser, SumsRepeatedStacksAndScalesCountsByPeriod) {
       .Maps(kMaps);
   Result<Profile> p = ParseCpuProfile(raw.Bytes());
   ASSERT_TRUE(p.ok()) << p.status().message();
-  EXPECT_EQ(p->sample_types, (std::vector<ValueType>{{"samples", "count"}, {"cpu", "nanoseconds"}}));
+  EXPECT_EQ(p->sample_types,
+            (std::vector<ValueType>{{"samples", "count"}, {"cpu", "nanoseconds"}}));
   EXPECT_EQ(p->period_type, (ValueType{"cpu", "nanoseconds"}));
   EXPECT_EQ(p->period, 10'000'000);
   ASSERT_EQ(p->samples.size(), 2u);
@@ -154,11 +155,9 @@ TEST(CpuProfileParser, RejectsAHugeOrZeroDepth) {
 }
 
 TEST(CpuProfileParser, RejectsGarbageMaps) {
-  ExpectCpuError(RawCpuProfile(10'000).Add(1, {0x10}).Maps("hello world\n").Bytes(),
-                 "maps line 1");
-  ExpectCpuError(
-      RawCpuProfile(10'000).Add(1, {0x10}).Maps("2000-1000 r-xp 0 08:01 1 /x\n").Bytes(),
-      "start is not below end");
+  ExpectCpuError(RawCpuProfile(10'000).Add(1, {0x10}).Maps("hello world\n").Bytes(), "maps line 1");
+  ExpectCpuError(RawCpuProfile(10'000).Add(1, {0x10}).Maps("2000-1000 r-xp 0 08:01 1 /x\n").Bytes(),
+                 "start is not below end");
 }
 
 TEST(CpuProfileParser, RejectsCountsThatOverflow) {
@@ -182,14 +181,16 @@ TEST(CpuProfileParser, ReadsARealProfileFromLibprofiler) {
 
 // --- heap samples ---
 
-constexpr char kHeapHeader[] = "heap profile:      3:   300000 [     3:   300000] @ heap_v2/524288\n";
+constexpr char kHeapHeader[] =
+    "heap profile:      3:   300000 [     3:   300000] @ heap_v2/524288\n";
 
 TEST(HeapSampleParser, GroupsByStackAndSizeAndUnsamples) {
   std::string text = std::string(kHeapHeader) +
                      "     1:   100000 [     1:   100000] @ 0x555555555100 0x555555555200\n"
                      "     1:   100000 [     1:   100000] @ 0x555555555100 0x555555555200\n"
                      "     1:     4096 [     1:     4096] @ 0x555555555100 0x555555555200\n"
-                     "\nMAPPED_LIBRARIES:\n" + kMaps;
+                     "\nMAPPED_LIBRARIES:\n" +
+                     kMaps;
   Result<Profile> p = ParseHeapSample(text);
   ASSERT_TRUE(p.ok()) << p.status().message();
   EXPECT_EQ(p->sample_types,
@@ -237,11 +238,25 @@ TEST(HeapSampleParser, HeapProfilerDumpIsNotScaled) {
       "heap profile:      2:     2048 [     5:     9000] @ heapprofile\n"
       "     2:     2048 [     5:     9000] @ 0x555555555100\n"
       "     0:        0 [     1:     1000] @ 0x555555555180\n"
-      "\nMAPPED_LIBRARIES:\n" + std::string(kMaps);
+      "\nMAPPED_LIBRARIES:\n" +
+      std::string(kMaps);
   Result<Profile> p = ParseHeapSample(text);
   ASSERT_TRUE(p.ok()) << p.status().message();
   ASSERT_EQ(p->samples.size(), 1u);
   EXPECT_EQ(p->samples[0].values, (std::vector<int64_t>{2, 2048}));
+}
+
+TEST(HeapSampleParser, ReadsARealHeapProfilerDumpUnscaled) {
+  // HEAPPROFILE=... of a program keeping 1000 x 10,000 B and 100 x 100,000 B.
+  Result<Profile> p = ParseHeapSample(ReadFixture("heapprofile_dump.heap"));
+  ASSERT_TRUE(p.ok()) << p.status().message();
+  EXPECT_EQ(p->period, 0);
+  int found = 0;
+  for (const Sample& s : p->samples) {
+    if (s.values == std::vector<int64_t>{1000, 10'000'000} && s.labels[0].num == 10'000) ++found;
+    if (s.values == std::vector<int64_t>{100, 10'000'000} && s.labels[0].num == 100'000) ++found;
+  }
+  EXPECT_EQ(found, 2);
 }
 
 void ExpectHeapError(const std::string& text, const std::string& fragment) {
@@ -269,14 +284,17 @@ TEST(RemoveAllocatorFrames, TheFirstFrameBecomesTheCallersAllocationSite) {
   p.sample_types = {{"inuse_objects", "count"}, {"inuse_space", "bytes"}};
   p.mappings = {{.id = 1, .filename = "/usr/lib/x86_64-linux-gnu/libtcmalloc.so.4"},
                 {.id = 2, .filename = "/opt/app/server"}};
-  p.functions = {{1, "tc_malloc", "tc_malloc", "", 0},
-                 {2, "operator new[](unsigned long)", "_Znam", "", 0},
-                 {3, "app::Load()", "_ZN3app4LoadEv", "app.cc", 10},
-                 {4, "main", "main", "app.cc", 30},
-                 {5, "(anonymous namespace)::do_malloc_pages(tcmalloc::ThreadCache*, unsigned long)",
-                  "x", "", 0}};
-  p.locations = {{1, 1, 0x100, {{5, 0, 0}}}, {2, 1, 0x200, {{1, 0, 0}}},
-                 {3, 2, 0x300, {{2, 0, 0}}}, {4, 2, 0x400, {{3, 12, 0}}},
+  p.functions = {
+      {1, "tc_malloc", "tc_malloc", "", 0},
+      {2, "operator new[](unsigned long)", "_Znam", "", 0},
+      {3, "app::Load()", "_ZN3app4LoadEv", "app.cc", 10},
+      {4, "main", "main", "app.cc", 30},
+      {5, "(anonymous namespace)::do_malloc_pages(tcmalloc::ThreadCache*, unsigned long)", "x", "",
+       0}};
+  p.locations = {{1, 1, 0x100, {{5, 0, 0}}},
+                 {2, 1, 0x200, {{1, 0, 0}}},
+                 {3, 2, 0x300, {{2, 0, 0}}},
+                 {4, 2, 0x400, {{3, 12, 0}}},
                  {5, 2, 0x500, {{4, 33, 0}}}};
   p.samples = {{{1, 2, 3, 4, 5}, {1, 100}, {}}, {{4, 5}, {1, 50}, {}}};
   RemoveAllocatorFrames(&p);

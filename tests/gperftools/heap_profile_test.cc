@@ -2,9 +2,9 @@
 // that keeps known amounts from known functions, converted by autoprof: the
 // unsampled in-use space per allocation site is within 15% of the truth, the
 // allocator's frames are gone, and `go tool pprof` reads the result cleanly.
-#include <filesystem>
-
 #include <gtest/gtest.h>
+
+#include <filesystem>
 
 #include "autoprof/gperftools.h"
 #include "autoprof/pprof.h"
@@ -98,8 +98,7 @@ TEST_F(HeapProfileTest, GoPprofReadsItWithoutWarningsAndSeesTheSameTotals) {
   EXPECT_FALSE(testing::HasWarningOrError(top.err)) << top.err;
   EXPECT_TRUE(top.visible_binaries.empty());
   EXPECT_NE(top.out.find("heapwork::KeepMediumObjects()"), std::string::npos) << top.out;
-  EXPECT_NE(top.out.find("of " + std::to_string(total) + "B total"), std::string::npos)
-      << top.out;
+  EXPECT_NE(top.out.find("of " + std::to_string(total) + "B total"), std::string::npos) << top.out;
   testing::GoPprofOutput raw = testing::RunGoPprof(ours_, {"-raw"});
   EXPECT_EQ(raw.exit_code, 0);
   EXPECT_FALSE(testing::HasWarningOrError(raw.err)) << raw.err;

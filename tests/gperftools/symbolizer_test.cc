@@ -1,7 +1,10 @@
 // The libdw symbolizer on this very process (live mode) and on files on disk:
 // names, files and lines, inline chains, stripped files, separate debug files,
 // deleted and replaced files, the vdso, the cache, and no debuginfod.
+#include "autoprof/symbolizer.h"
+
 #include <dlfcn.h>
+#include <gtest/gtest.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -11,10 +14,7 @@
 #include <fstream>
 #include <set>
 
-#include <gtest/gtest.h>
-
 #include "autoprof/gperftools.h"
-#include "autoprof/symbolizer.h"
 #include "go_pprof.h"
 #include "gperftools_test_util.h"
 #include "raw_profile_builder.h"
@@ -87,7 +87,8 @@ std::vector<Frame> FramesAt(const Profile& p, uint64_t address) {
     if (l.address != address) continue;
     for (const Line& line : l.lines) {
       for (const Function& f : p.functions) {
-        if (f.id == line.function_id) frames.push_back({f.name, f.system_name, f.filename, line.line});
+        if (f.id == line.function_id)
+          frames.push_back({f.name, f.system_name, f.filename, line.line});
       }
     }
   }
@@ -144,8 +145,8 @@ TEST(Symbolizer, LiveProcessGivesDemangledNameMangledNameFileAndLine) {
   EXPECT_EQ(frames[0].name, "symtest::KnownFunction(int)");
   EXPECT_EQ(frames[0].system_name, "_ZN7symtest13KnownFunctionEi");
   EXPECT_TRUE(frames[0].file.ends_with("tests/gperftools/symbolizer_test.cc")) << frames[0].file;
-  EXPECT_GE(frames[0].line, 26);
-  EXPECT_LE(frames[0].line, 31);
+  EXPECT_GE(frames[0].line, 24);  // within KnownFunction's lines
+  EXPECT_LE(frames[0].line, 29);
   const Mapping* m = MappingOf(parsed.profile, address);
   ASSERT_NE(m, nullptr);
   EXPECT_TRUE(m->has_functions && m->has_filenames && m->has_line_numbers && m->has_inline_frames);
@@ -158,8 +159,9 @@ TEST(Symbolizer, InlinedFramesComeInnermostFirstWithTheCallSiteLine) {
   Parsed parsed = Symbolized({address}, SelfMaps(), SymbolizerOptions::LiveProcess());
   std::vector<Frame> frames = FramesAt(parsed.profile, address);
   ASSERT_EQ(frames.size(), 2u);
-  // A static inline function has no linkage name: its name is scope-qualified.
-  EXPECT_EQ(frames[0].name, "symtest::InlinedHere");
+  // gcc records no linkage name for a static inline function (the name is then
+  // scope-qualified from DWARF); clang does ("symtest::InlinedHere()").
+  EXPECT_TRUE(frames[0].name.starts_with("symtest::InlinedHere")) << frames[0].name;
   EXPECT_EQ(frames[0].line, symtest::kInlinedLine);
   EXPECT_EQ(frames[1].name, "symtest::OuterOfInlined()");
   EXPECT_EQ(frames[1].line, symtest::kInlinedLine + 3);  // where InlinedHere() is called
@@ -191,7 +193,8 @@ TEST(Symbolizer, NeverGivesANameBeyondTheSymbolsSize) {
   auto [start, size] = symbols["_ZN9sharedlib19HashInSharedLibraryEm"];
   std::vector<uint64_t> addresses;
   for (uint64_t a = start - 32; a < start + size + 256; ++a) addresses.push_back(kBase + a);
-  Parsed parsed = Symbolized(addresses, MapsLine(kBase, stripped), SymbolizerOptions::FilesOnDisk());
+  Parsed parsed =
+      Symbolized(addresses, MapsLine(kBase, stripped), SymbolizerOptions::FilesOnDisk());
   int named = 0;
   for (uint64_t a : addresses) {
     for (const Frame& f : FramesAt(parsed.profile, a)) {
@@ -213,14 +216,15 @@ TEST(Symbolizer, FindsASeparateDebugFileByBuildId) {
   std::string stripped = dir.File("cpu_workload"), debug = dir.File("cpu_workload.debug");
   ASSERT_EQ(RunCommand({"objcopy", "--only-keep-debug", CPU_WORKLOAD, debug}).exit_code, 0);
   ASSERT_EQ(RunCommand({"strip", "--strip-all", "-o", stripped, CPU_WORKLOAD}).exit_code, 0);
-  Parsed without = Symbolized({address}, MapsLine(kBase, stripped), SymbolizerOptions::FilesOnDisk());
+  Parsed without =
+      Symbolized({address}, MapsLine(kBase, stripped), SymbolizerOptions::FilesOnDisk());
   EXPECT_TRUE(FramesAt(without.profile, address).empty()) << "a stripped PIE has no such name";
   const std::string build_id = MappingOf(without.profile, address)->build_id;
   ASSERT_EQ(build_id.size(), 40u);
 
   fs::create_directories(dir.File("debug/.build-id/" + build_id.substr(0, 2)));
-  fs::rename(debug, dir.File("debug/.build-id/" + build_id.substr(0, 2) + "/" +
-                             build_id.substr(2) + ".debug"));
+  fs::rename(debug, dir.File("debug/.build-id/" + build_id.substr(0, 2) + "/" + build_id.substr(2) +
+                             ".debug"));
   SymbolizerOptions options = SymbolizerOptions::FilesOnDisk();
   options.debug_dirs = {dir.File("debug")};
   Parsed with = Symbolized({address}, MapsLine(kBase, stripped), options);
@@ -330,11 +334,12 @@ TEST(Symbolizer, NeverAsksDebuginfodEvenWhenDebuginfodUrlsIsSet) {
   testing::RawCpuProfile raw(10'000);
   raw.Add(1, {kBase + 0x1100}).Maps(MapsLine(kBase, stripped));
   std::ofstream(dir.File("cpu.prof"), std::ios::binary) << raw.Bytes();
-  CommandOutput child = RunCommand(
-      {AUTOPROF_CLI, "convert", dir.File("cpu.prof"), "-o", dir.File("cpu.pb.gz")},
-      {{"DEBUGINFOD_URLS", url}, {"DEBUGINFOD_CACHE_PATH", dir.File("cache")},
-       {"DEBUGINFOD_TIMEOUT", "2"}},
-      120);
+  CommandOutput child =
+      RunCommand({AUTOPROF_CLI, "convert", dir.File("cpu.prof"), "-o", dir.File("cpu.pb.gz")},
+                 {{"DEBUGINFOD_URLS", url},
+                  {"DEBUGINFOD_CACHE_PATH", dir.File("cache")},
+                  {"DEBUGINFOD_TIMEOUT", "2"}},
+                 120);
   EXPECT_EQ(child.exit_code, 0) << child.err;
   EXPECT_TRUE(fs::exists(dir.File("cpu.pb.gz")));
   int connection = accept(listener, nullptr, nullptr);

@@ -103,11 +103,13 @@ TEST_F(ProfileCommands, NotAProfileIsOneLineNamingTheFile) {
 }
 
 TEST_F(ProfileCommands, MissingFileAndBadFlagsAreUsageErrors) {
-  ExpectBadInput({"top", dir_.File("none.pb.gz")}, "none.pb.gz: cannot open");
+  ExpectBadInput({"top", dir_.File("none.pb.gz")}, "none.pb.gz: open: No such file");
   ExpectBadInput({"top", base_, "-n", "ten"}, "-n: expected a count, got 'ten'");
-  ExpectBadInput({"top", base_, "--sample-index", "heap"}, "sample type 'heap' is not in the profile");
+  ExpectBadInput({"top", base_, "--sample-index", "heap"},
+                 "sample type 'heap' is not in the profile");
   ExpectBadInput({"top"}, "usage: autoprof top FILE");
-  ExpectBadInput({"diff", base_, target_, "--normalize", "percent"}, "unknown normalization 'percent'");
+  ExpectBadInput({"diff", base_, target_, "--normalize", "percent"},
+                 "unknown normalization 'percent'");
   ExpectBadInput({"diff", base_}, "usage: autoprof diff");
 }
 

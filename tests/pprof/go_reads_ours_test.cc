@@ -84,8 +84,8 @@ TEST_F(GoReadsOurs, CpuProfileReadWithoutWarningsAndSameTotals) {
 }
 
 TEST_F(GoReadsOurs, ShowsDemangledNamesFileLineAndInlineFrames) {
-  testing::GoPprofOutput r = testing::RunGoPprof(Write(testing::SmallCpuProfile(), "c.pb.gz"),
-                                                 {"-raw"});
+  testing::GoPprofOutput r =
+      testing::RunGoPprof(Write(testing::SmallCpuProfile(), "c.pb.gz"), {"-raw"});
   EXPECT_NE(r.out.find("Server::Handle(int) server.cc:25"), std::string::npos) << r.out;
   // Location 3 holds Hash inlined into Parse: both lines, innermost first.
   EXPECT_NE(r.out.find("Hash hash.h:41 s=40(_Z4Hashv)\n             Parse parse.cc:33"),

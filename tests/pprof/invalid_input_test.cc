@@ -149,13 +149,14 @@ TEST(PprofInvalidInput, NestedMessageWithScalarWireType) {
 TEST(PprofValidInput, UnknownFieldsAndUnpackedRepeatedFieldsAreAccepted) {
   // string_table [""], sample_type {type 0}, sample {location_id unpacked: none,
   // value unpacked: 7}, an unknown varint field 99, an unknown fixed64 and fixed32.
-  std::string bytes("\x32\x00"           // string_table ""
-                    "\x0a\x00"           // sample_type {}
-                    "\x12\x02\x10\x07"   // sample {value: 7} (unpacked)
-                    "\x98\x06\x01"       // field 99 varint 1
-                    "\x99\x06\x01\x02\x03\x04\x05\x06\x07\x08"  // field 99 fixed64
-                    "\x9d\x06\x01\x02\x03\x04",                 // field 99 fixed32
-                    27);
+  std::string bytes(
+      "\x32\x00"                                  // string_table ""
+      "\x0a\x00"                                  // sample_type {}
+      "\x12\x02\x10\x07"                          // sample {value: 7} (unpacked)
+      "\x98\x06\x01"                              // field 99 varint 1
+      "\x99\x06\x01\x02\x03\x04\x05\x06\x07\x08"  // field 99 fixed64
+      "\x9d\x06\x01\x02\x03\x04",                 // field 99 fixed32
+      27);
   Result<Profile> r = DecodeProfile(bytes);
   ASSERT_TRUE(r.ok()) << r.status().message();
   ASSERT_EQ(r->samples.size(), 1u);

@@ -23,13 +23,24 @@ inline Profile SmallCpuProfile() {
   p.time_nanos = 1'700'000'000'000'000'000;
   p.duration_nanos = 2'000'000'000;
   p.comments = {"built by a test"};
-  p.mappings = {{.id = 1, .memory_start = 0x400000, .memory_limit = 0x500000, .file_offset = 0,
-                 .filename = "/nonexistent/app", .build_id = "abcdef0123456789",
-                 .has_functions = true, .has_filenames = true, .has_line_numbers = true,
+  p.mappings = {{.id = 1,
+                 .memory_start = 0x400000,
+                 .memory_limit = 0x500000,
+                 .file_offset = 0,
+                 .filename = "/nonexistent/app",
+                 .build_id = "abcdef0123456789",
+                 .has_functions = true,
+                 .has_filenames = true,
+                 .has_line_numbers = true,
                  .has_inline_frames = true},
-                {.id = 2, .memory_start = 0x7f0000000000, .memory_limit = 0x7f0000100000,
-                 .file_offset = 0x1000, .filename = "/nonexistent/libc.so.6",
-                 .has_functions = true, .has_filenames = true, .has_line_numbers = true,
+                {.id = 2,
+                 .memory_start = 0x7f0000000000,
+                 .memory_limit = 0x7f0000100000,
+                 .file_offset = 0x1000,
+                 .filename = "/nonexistent/libc.so.6",
+                 .has_functions = true,
+                 .has_filenames = true,
+                 .has_line_numbers = true,
                  .has_inline_frames = true}};
   p.functions = {{1, "main", "main", "app.cc", 10},
                  {2, "Server::Handle(int)", "_ZN6Server6HandleEi", "server.cc", 20},
@@ -48,7 +59,8 @@ inline Profile SmallCpuProfile() {
   add({2, 1}, 2);
   add({5, 5, 5, 2, 1}, 3);
   add({1}, 1);
-  p.samples[0].labels = {{.key = "thread", .str = "worker-1"}, {.key = "bytes", .num = 64, .num_unit = "bytes"}};
+  p.samples[0].labels = {{.key = "thread", .str = "worker-1"},
+                         {.key = "bytes", .num = 64, .num_unit = "bytes"}};
   return p;
 }
 

@@ -41,6 +41,7 @@ CommandOutput RunCommand(const std::vector<std::string>& argv,
   }
   // Build argv and envp before fork: the child may only call async-signal-safe functions.
   std::vector<char*> cargv;
+  cargv.reserve(argv.size() + 1);
   for (const std::string& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
   cargv.push_back(nullptr);
   std::vector<std::string> env_strings;
@@ -49,8 +50,10 @@ CommandOutput RunCommand(const std::vector<std::string>& argv,
     std::string key(kv.substr(0, kv.find('=')));
     if (env.count(key) == 0) env_strings.emplace_back(kv);
   }
-  for (const auto& [k, v] : env) env_strings.push_back(k + "=" + v);
+  for (const auto& [k, v] : env)
+    env_strings.push_back(k + "=" + v);  // NOLINT(performance-inefficient-string-concatenation)
   std::vector<char*> cenv;
+  cenv.reserve(env_strings.size() + 1);
   for (std::string& s : env_strings) cenv.push_back(s.data());
   cenv.push_back(nullptr);
 
@@ -243,9 +246,9 @@ std::vector<int64_t> ParseGoPprofRawTotals(std::string_view text) {
 }
 
 ScratchDir::ScratchDir() {
-  const char* tmp = std::getenv("TMPDIR");
-  std::string pattern = std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") +
-                        "/autoprof-test-XXXXXX";
+  const char* tmp = std::getenv("TMPDIR");  // NOLINT(concurrency-mt-unsafe): read-only use
+  std::string pattern =
+      std::string(tmp != nullptr && *tmp != '\0' ? tmp : "/tmp") + "/autoprof-test-XXXXXX";
   if (mkdtemp(pattern.data()) != nullptr) path_ = pattern;
 }
 

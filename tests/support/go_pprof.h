@@ -65,8 +65,8 @@ struct GoTopRow {
 };
 
 struct GoTop {
-  int64_t total = 0;            // "... of TOTAL total"
-  std::vector<GoTopRow> rows;   // in pprof's order
+  int64_t total = 0;           // "... of TOTAL total"
+  std::vector<GoTopRow> rows;  // in pprof's order
 };
 
 // Parses the stdout of `go tool pprof -top`. Values are read in the unit pprof

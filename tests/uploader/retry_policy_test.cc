@@ -46,6 +46,14 @@ TEST(RetryAfterTest, DateInThePastMeansNoWait) {
   EXPECT_EQ(ParseRetryAfter("Wed, 21 Oct 2015 07:28:00 GMT", now), Millis(0));
 }
 
+TEST(RetryAfterTest, DatesCenturiesAwayDoNotOverflow) {
+  auto now = system_clock::from_time_t(1445412470);
+  EXPECT_EQ(ParseRetryAfter("Wed, 21 Oct 1007 18:28:00 GMT", now), Millis(0));
+  auto far = ParseRetryAfter("Fri, 31 Dec 9999 23:59:59 GMT", now);
+  ASSERT_TRUE(far.has_value());
+  EXPECT_GT(far->count(), 0);
+}
+
 TEST(RetryAfterTest, RefusesWhatIsNeitherSecondsNorDate) {
   auto now = system_clock::now();
   for (const char* bad : {"", "soon", "-5", "1.5", "12abc", "Wed, 99 Foo 2015 07:28:00 GMT"}) {

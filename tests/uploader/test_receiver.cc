@@ -121,7 +121,7 @@ struct TestReceiver::Backend {
   std::thread thread;
 };
 
-TestReceiver::TestReceiver() : backend_(std::make_unique<Backend>()) {
+TestReceiver::TestReceiver(int forward_to_port) : backend_(std::make_unique<Backend>()) {
   httplib::Server& s = backend_->server;
   s.set_keep_alive_max_count(1);
   // Common head of both handlers: count, authorize, apply the scripted answer.
@@ -202,8 +202,12 @@ TestReceiver::TestReceiver() : backend_(std::make_unique<Backend>()) {
     received_.push_back(p);
     res.status = 200;
   });
-  backend_port_ = s.bind_to_any_port("127.0.0.1");
-  backend_->thread = std::thread([this] { backend_->server.listen_after_bind(); });
+  if (forward_to_port > 0) {
+    backend_port_ = forward_to_port;
+  } else {
+    backend_port_ = s.bind_to_any_port("127.0.0.1");
+    backend_->thread = std::thread([this] { backend_->server.listen_after_bind(); });
+  }
   listen_fd_ = OpenListener();
   accept_thread_ = std::thread([this] { AcceptLoop(); });
 }
@@ -217,7 +221,7 @@ TestReceiver::~TestReceiver() {
   }
   if (int fd = listen_fd_.exchange(-1); fd >= 0) close(fd);
   backend_->server.stop();
-  backend_->thread.join();
+  if (backend_->thread.joinable()) backend_->thread.join();
 }
 
 int TestReceiver::OpenListener() {
@@ -308,9 +312,19 @@ void TestReceiver::ServeConnection(int client, ConnectionFault fault) {
   }
   bool drop_reply = fault == ConnectionFault::kDropReply;
   bool client_open = true;
+  // A back end that keeps connections alive (autoprof serve) would let one
+  // connection carry every request past the plan; like a server closing idle
+  // keep-alive connections, the relay closes once an answer has gone quiet.
+  bool answered = false;
+  auto last_answer = std::chrono::steady_clock::now();
   while (!stopping_) {
     pollfd p[2] = {{client, static_cast<short>(client_open ? POLLIN : 0), 0}, {backend, POLLIN, 0}};
-    if (poll(p, 2, kPollMs) <= 0) continue;
+    if (poll(p, 2, kPollMs) <= 0) {
+      if (answered && std::chrono::steady_clock::now() - last_answer > std::chrono::milliseconds(30)) {
+        break;
+      }
+      continue;
+    }
     if (client_open && (p[0].revents & (POLLIN | POLLHUP | POLLERR))) {
       ssize_t n = read(client, buf, sizeof(buf));
       if (n <= 0) {
@@ -318,6 +332,8 @@ void TestReceiver::ServeConnection(int client, ConnectionFault fault) {
         shutdown(backend, SHUT_WR);
       } else if (write(backend, buf, static_cast<size_t>(n)) != n) {
         break;
+      } else {
+        answered = false;
       }
     }
     if (p[1].revents & (POLLIN | POLLHUP | POLLERR)) {
@@ -325,6 +341,8 @@ void TestReceiver::ServeConnection(int client, ConnectionFault fault) {
       if (n <= 0) break;  // the back end answered and closed
       if (drop_reply) break;  // accepted, but the client will never hear it
       if (write(client, buf, static_cast<size_t>(n)) != n) break;
+      answered = true;
+      last_answer = std::chrono::steady_clock::now();
     }
   }
   close(backend);

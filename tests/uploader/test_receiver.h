@@ -54,7 +54,10 @@ struct ReceivedProfile {
 
 class TestReceiver {
  public:
-  TestReceiver();
+  TestReceiver() : TestReceiver(0) {}
+  // With `forward_to_port`, the relay fronts that server (e.g. `autoprof serve`)
+  // instead of the built-in back end, whose recording and scripts then do nothing.
+  explicit TestReceiver(int forward_to_port);
   ~TestReceiver();
 
   // The port the uploader should use (the relay's).

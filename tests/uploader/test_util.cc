@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <atomic>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -50,6 +51,12 @@ std::string Sidecar(const std::string& app, const std::string& kind,
                       {"kind", kind}, {"start_unix_ms", start_unix_ms},
                       {"duration_seconds", duration_seconds}, {"host", "test"},
                       {"pid", 42}, {"dropped_profiles", 0}};
+  std::time_t secs = static_cast<std::time_t>(start_unix_ms / 1000);
+  char when[40];
+  std::strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%S", std::gmtime(&secs));
+  char millis[8];
+  std::snprintf(millis, sizeof(millis), ".%03dZ", static_cast<int>(start_unix_ms % 1000));
+  j["start_time"] = std::string(when) + millis;
   j["labels"] = nlohmann::json::object();
   for (const auto& [k, v] : labels) j["labels"][k] = v;
   return j.dump();

@@ -124,6 +124,14 @@ TEST(SidecarTest, ReadsTheAgentsFields) {
   EXPECT_EQ(info->duration_seconds, 2.5);
 }
 
+TEST(SidecarTest, ReadsAContentIdOnlyWhenItHasTheFormOfOne) {
+  std::string sha(64, 'a');
+  EXPECT_EQ(ParseSidecar(R"({"content_sha256":")" + sha + R"("})")->content_sha256, sha);
+  EXPECT_EQ(ParseSidecar(R"({"content_sha256":"ABC"})")->content_sha256, "");
+  EXPECT_EQ(ParseSidecar(R"({"content_sha256":")" + std::string(64, 'G') + R"("})")->content_sha256,
+            "");
+}
+
 TEST(SidecarTest, RefusesWhatIsNotAnObject) {
   for (const char* bad : {"", "[1]", "{", "\"x\"", "null"}) {
     auto info = ParseSidecar(bad);

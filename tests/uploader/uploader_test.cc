@@ -294,18 +294,6 @@ TEST_F(UploaderTest, BadOptionsAreOneLineErrorsNamingTheSetting) {
             "AUTOPROF_UPLOAD_CA_BUNDLE: '" + dir_.sub("missing.pem") + "' is not a readable file");
 }
 
-TEST_F(UploaderTest, TlsFailureIsRetriedAndLoggedNotQuarantined) {
-  // The receiver speaks plain HTTP, so the TLS handshake fails: the pair must stay
-  // in the spool for later, not be quarantined or lost.
-  std::string https = "https://127.0.0.1:" + std::to_string(receiver_.port());
-  auto u = StartUploader(Options(https));
-  SubmitProfile(*u, 1);
-  ASSERT_TRUE(WaitUntil([&] { return u->stats().retries >= 2; }, kPatience));
-  u->Stop(Millis(0));
-  EXPECT_EQ(SpoolPairs(), 1);
-  EXPECT_EQ(receiver_.raw_count(), 0);
-  EXPECT_NE(log_.joined().find("will retry"), std::string::npos);
-}
 
 }  // namespace
 }  // namespace autoprof::testing

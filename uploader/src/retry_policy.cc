@@ -60,9 +60,11 @@ std::optional<Millis> ParseRetryAfter(std::string_view value,
   }
   std::optional<std::time_t> when = ParseHttpDate(value);
   if (!when) return std::nullopt;
-  auto target = std::chrono::system_clock::from_time_t(*when);
-  if (target <= now) return Millis(0);
-  return std::chrono::duration_cast<Millis>(target - now);
+  // In whole seconds: a date far in the future must not overflow the clock's ticks.
+  std::time_t now_s = std::chrono::system_clock::to_time_t(now);
+  if (*when <= now_s) return Millis(0);
+  int64_t seconds = std::min<int64_t>(*when - now_s, 999'999'999);
+  return Millis(seconds * 1000);
 }
 
 std::string OneLineReason(std::string_view body) {

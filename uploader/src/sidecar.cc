@@ -45,6 +45,10 @@ Result<SidecarInfo> ParseSidecar(std::string_view json) {
     double s = it->get<double>();
     if (std::isfinite(s) && s >= 0 && s < 1e9) info.duration_seconds = s;
   }
+  std::string sha = StringField(j, "content_sha256");
+  if (sha.size() == 64 && sha.find_first_not_of("0123456789abcdef") == std::string::npos) {
+    info.content_sha256 = sha;
+  }
   return info;
 }
 

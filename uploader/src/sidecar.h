@@ -26,10 +26,12 @@ struct SidecarInfo {
   std::vector<std::pair<std::string, std::string>> labels;  // sorted by name
   std::optional<int64_t> start_unix_ms;
   std::optional<double> duration_seconds;
+  std::string content_sha256;  // as Submit wrote it: 64 lower-case hex digits, or empty
 };
 
 // Reads "app", "kind", "labels" (an object of strings), "start_unix_ms" and
-// "duration_seconds". Errors when the text is not a JSON object.
+// "duration_seconds", and "content_sha256" when it has the form of one. Errors
+// when the text is not a JSON object.
 Result<SidecarInfo> ParseSidecar(std::string_view json);
 
 // The sidecar with "id" and "content_sha256" set to `sha256_hex`, on one line.

@@ -3,6 +3,9 @@
 
 #include <unistd.h>
 
+#include <time.h>
+
+#include <algorithm>
 #include <atomic>
 #include <condition_variable>
 #include <cstdio>
@@ -138,9 +141,12 @@ class Uploader::Impl {
         }
         for (const SpoolEntry& entry : pairs) {
           SendResult r = SendOne(entry);
+          RecordWorkerCpu();
           if (r == SendResult::kCancelled) break;
           if (r == SendResult::kRetry) {
-            Millis wanted = retry_after_.value_or(backoff.Next());
+            // Retry-After is a floor: a server that keeps saying "0" still gets backoff.
+            Millis jittered = backoff.Next();
+            Millis wanted = retry_after_ ? std::max(*retry_after_, jittered) : jittered;
             Millis wait = options_.backoff_hook ? options_.backoff_hook(wanted) : wanted;
             Wait(wait, false);
             break;  // list again: the pair may have been dropped meanwhile
@@ -154,6 +160,13 @@ class Uploader::Impl {
     } catch (...) {
       Log("uploader stopped: unknown exception");
     }
+  }
+
+  void RecordWorkerCpu() {
+    timespec ts{};
+    clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+    std::lock_guard<std::mutex> l(mu_);
+    stats_.worker_cpu_ns = int64_t{ts.tv_sec} * 1'000'000'000 + ts.tv_nsec;
   }
 
   SendResult SendOne(const SpoolEntry& entry) {
@@ -177,8 +190,11 @@ class Uploader::Impl {
     }
     Result<SidecarInfo> info = ParseSidecar(*json);
     if (!info.ok()) return Quarantine(stem, stem + ".json: " + info.status().message());
-    std::string sha = Sha256Hex(*pprof);
-    std::string metadata = WithContentId(*json, sha);
+    // Submit put the hash in the sidecar; hashing again would double the worker's
+    // CPU per profile. A wrong one (a hand-edited sidecar) is refused by the viewer,
+    // which hashes the bytes itself, and the pair is quarantined, not lost.
+    std::string metadata = *json;
+    if (info->content_sha256.empty()) metadata = WithContentId(*json, Sha256Hex(*pprof));
     {
       std::lock_guard<std::mutex> l(mu_);
       ++stats_.attempts;

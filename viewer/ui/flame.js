@@ -106,13 +106,19 @@ export class FlameGraph {
   // Called with getState() after every change the user makes.
   addStateListener(fn) { this.listeners.push(fn); }
 
+  // Replaces the picture with a one-line message (textContent, never HTML).
+  showError(message) {
+    this.model = null;
+    this.error.textContent = String(message);
+    this.error.hidden = false;
+    this.ctx.clearRect(0, 0, this.canvas.width, this.canvas.height);
+  }
+
   setData(json) {
     try {
       this.model = new FlameModel(json);
     } catch (e) {
-      this.model = null;
-      this.error.textContent = String(e.message || e);
-      this.error.hidden = false;
+      this.showError(e.message || e);
       return;
     }
     this.error.hidden = true;

@@ -10,7 +10,7 @@ const standaloneGraph = new FlameGraph(document.getElementById('app'));
 try {
   standaloneGraph.setData(JSON.parse(dataElement.textContent));
 } catch (e) {
-  standaloneGraph.setData({ error: String(e) });
+  standaloneGraph.showError(`the embedded flame data is not JSON: ${e.message || e}`);
 }
 bindHash(standaloneGraph);
 window.autoprofFlame = standaloneGraph;  // for the browser tests and the console

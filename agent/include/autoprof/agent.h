@@ -63,6 +63,9 @@ struct AgentOptions {
   std::optional<std::string> upload_url;              // AUTOPROF_UPLOAD_URL
   std::optional<std::string> upload_token;            // AUTOPROF_UPLOAD_TOKEN
   std::optional<std::string> cgroup_root;             // AUTOPROF_CGROUP_ROOT
+  // A CPU profile at a random moment in each such period, so an incident has a
+  // calm profile of the same service to be compared with; 0 (default): none.
+  std::optional<std::chrono::milliseconds> baseline_every;  // AUTOPROF_BASELINE_EVERY
 };
 
 class AUTOPROF_AGENT_API Agent {

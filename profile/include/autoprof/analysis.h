@@ -69,8 +69,8 @@ struct TopRow {
 };
 
 struct TopTable {
-  ValueType sample_type;   // the sample type the values come from
-  int64_t total = 0;       // sum of that value over all samples
+  ValueType sample_type;     // the sample type the values come from
+  int64_t total = 0;         // sum of that value over all samples
   std::vector<TopRow> rows;  // every function, by flat descending, then cum, then name
 };
 
@@ -90,7 +90,7 @@ struct DiffRow {
 struct DiffTable {
   ValueType sample_type;
   Normalization normalization = Normalization::kShare;
-  int64_t base_total = 0, target_total = 0;  // raw
+  int64_t base_total = 0, target_total = 0;     // raw
   double base_seconds = 0, target_seconds = 0;  // profile durations
   // Every function present on either side, by |delta| descending, then
   // |cum_delta|, then name.

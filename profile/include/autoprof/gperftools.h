@@ -30,7 +30,7 @@
 //
 // Example (the agent, after ProfilerStop()):
 //   autoprof::Symbolizer symbolizer(autoprof::SymbolizerOptions::LiveProcess());
-//   autoprof::GperftoolsInfo info{.time_nanos = start_ns, .duration_nanos = 10e9};
+//   autoprof::GperftoolsInfo info{.time_nanos = start_ns, .duration_nanos = 10'000'000'000};
 //   autoprof::Result<autoprof::Profile> p =
 //       autoprof::ConvertGperftoolsOutput(raw_bytes, info, symbolizer);
 //   if (p.ok()) autoprof::WriteProfileFile(path, *p);
@@ -82,7 +82,8 @@ Result<Profile> ParseHeapSample(std::string_view text, const GperftoolsInfo& inf
 void RemoveAllocatorFrames(Profile* profile);
 
 // Detects the format, parses, symbolizes with `symbolizer` and, for heap samples,
-// removes allocator frames. Errors are prefixed with nothing: callers add the file.
+// removes allocator frames. Error messages do not name the input: callers prefix
+// the file name.
 Result<Profile> ConvertGperftoolsOutput(std::string_view data, const GperftoolsInfo& info,
                                         Symbolizer& symbolizer);
 

@@ -60,9 +60,9 @@ using MappingInodes = std::unordered_map<uint64_t, uint64_t>;
 
 // Counters, for tests and benchmarks.
 struct SymbolizerStats {
-  uint64_t files_opened = 0;     // ELF files loaded (each once)
+  uint64_t files_opened = 0;        // ELF files loaded (each once)
   uint64_t addresses_resolved = 0;  // (file, address) pairs looked up in the file
-  uint64_t cache_hits = 0;       // addresses served from the cache
+  uint64_t cache_hits = 0;          // addresses served from the cache
 };
 
 class Symbolizer {

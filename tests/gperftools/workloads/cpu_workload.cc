@@ -1,5 +1,7 @@
 // cpu_workload OUTPUT SECONDS: runs known hot functions under gperftools' CPU
-// profiler (ProfilerStart) for SECONDS and writes the raw profile to OUTPUT.
+// profiler (ProfilerStart) until it has used SECONDS of CPU time (not wall time,
+// so a loaded machine still yields enough samples) and writes the raw profile to
+// OUTPUT.
 // Work is split so each function's share differs clearly (about 36/27/20/12/5
 // percent), which makes the top-5 order stable:
 //   hotwork::SpinInNamespace   a function in a namespace
@@ -9,10 +11,10 @@
 //   LightFunction              the small one
 #include <gperftools/profiler.h>
 
-#include <chrono>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <ctime>
 
 #include "hot_shared.h"
 
@@ -71,9 +73,13 @@ int main(int argc, char** argv) {
     return 1;
   }
   uint64_t sink = 0;
-  const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+  auto cpu_seconds = [] {
+    timespec ts;
+    clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+    return static_cast<double>(ts.tv_sec) + static_cast<double>(ts.tv_nsec) * 1e-9;
+  };
   constexpr uint64_t kUnit = 200'000;
-  while (std::chrono::steady_clock::now() < end) {
+  while (cpu_seconds() < seconds) {
     sink += hotwork::SpinInNamespace(kUnit * 36 / 10);
     sink += static_cast<uint64_t>(hotwork::Accumulate<double>(1.0, kUnit * 27 / 40));
     sink += CallsInlinedHelper(kUnit * 20 / 10);

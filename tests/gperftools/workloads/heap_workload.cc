@@ -59,7 +59,9 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "heap_workload: cannot write %s\n", argv[1]);
     return 1;
   }
-  std::printf("heapwork::KeepSmallObjects %zu\nheapwork::KeepMediumObjects %zu\n"
-              "KeepLargeObjects %zu\n", small, medium, large);
+  std::printf(
+      "heapwork::KeepSmallObjects %zu\nheapwork::KeepMediumObjects %zu\n"
+      "KeepLargeObjects %zu\n",
+      small, medium, large);
   return 0;
 }

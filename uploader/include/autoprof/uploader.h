@@ -9,9 +9,10 @@
 // a 2xx, deletes them, or moves them to `sent/` when `keep_sent` is set.
 //
 // Failures:
-//   - 408, 429 (Retry-After in seconds or as an HTTP-date is honoured), 5xx and
-//     no-answer failures (refused, reset, timeout, TLS) are retried with
-//     exponential backoff and full jitter, capped at `backoff_max`;
+//   - 408, 429 (Retry-After in seconds or as an HTTP-date is a floor on the wait),
+//     5xx and no-answer failures (refused, reset, timeout, TLS) are retried
+//     with exponential backoff and full jitter, capped at `backoff_max`
+//     (Retry-After itself is capped at `retry_after_max`);
 //   - any other answer (other 4xx including 413, 3xx) moves the pair to
 //     `quarantine/` with `<stem>.reason.txt` holding the status and the server's
 //     one-line reason. Nothing is retried forever or deleted silently.
@@ -50,6 +51,9 @@
 //   Status s = (*u)->Submit(stem, pprof_gz_bytes, SidecarJson(record));
 //   ...
 //   (*u)->Stop(std::chrono::seconds(5));            // drain up to 5 s, keep the rest
+//
+// Memory: one pair at a time is held by the worker (about three copies of the
+// .pb.gz while libcurl sends it); pairs over `max_profile_bytes` are quarantined.
 #ifndef AUTOPROF_UPLOADER_H_
 #define AUTOPROF_UPLOADER_H_
 
@@ -95,6 +99,7 @@ struct UploaderStats {
   int64_t retries = 0;      // failed attempts that will be retried
   int64_t quarantined = 0;  // pairs moved to quarantine/
   int64_t dropped = 0;      // pairs deleted by the spool caps (total)
+  int64_t worker_cpu_ns = 0;  // CPU time of the worker thread so far (thread CPU clock)
 };
 
 class Uploader {
