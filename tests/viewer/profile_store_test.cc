@@ -4,7 +4,9 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 #include <fstream>
 
 #include "viewer_test_support.h"
@@ -49,6 +51,32 @@ TEST_F(ProfileStoreTest, StoresBytesOnceAndReturnsTheSameIdForTheSameBytes) {
   ASSERT_TRUE(bytes.ok());
   EXPECT_EQ(*bytes, "bytes-A");
   EXPECT_EQ(store->Get(first->id)->app, "checkout");
+}
+
+TEST_F(ProfileStoreTest, ConcurrentPutsStoreEachDistinctProfileExactlyOnce) {
+  auto store = Open();
+  constexpr int kThreads = 8, kEach = 40;
+  std::atomic<int> created{0}, failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kEach; ++i) {
+        // Half the bytes are shared by two threads: they race to store them.
+        std::string bytes = "profile-" + std::to_string(i % 2 == 0 ? i : t * 1000 + i);
+        Result<PutOutcome> put = store->Put(bytes, Record(bytes, "api", i));
+        if (!put.ok()) ++failed;
+        else if (put->created) ++created;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  const int distinct = kEach / 2 + kThreads * kEach / 2;
+  EXPECT_EQ(failed, 0);
+  EXPECT_EQ(created, distinct);
+  EXPECT_EQ(store->profile_count(), static_cast<size_t>(distinct));
+  ProfileQuery all;
+  all.limit = 10000;
+  EXPECT_EQ(store->List(all)->size(), static_cast<size_t>(distinct));
 }
 
 TEST_F(ProfileStoreTest, RefusesAnIdThatIsNotTheHashOfTheBytes) {
