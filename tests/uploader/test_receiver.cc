@@ -207,6 +207,11 @@ TestReceiver::TestReceiver(int forward_to_port) : backend_(std::make_unique<Back
   } else {
     backend_port_ = s.bind_to_any_port("127.0.0.1");
     backend_->thread = std::thread([this] { backend_->server.listen_after_bind(); });
+    // httplib's stop() does nothing before the accept loop runs; wait for it so the
+    // destructor cannot miss it (at most 5 s).
+    for (int i = 0; i < 1000 && !backend_->server.is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   }
   listen_fd_ = OpenListener();
   accept_thread_ = std::thread([this] { AcceptLoop(); });
