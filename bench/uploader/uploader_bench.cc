@@ -76,6 +76,10 @@ class LocalReceiver {
     });
     port_ = server_.bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_.listen_after_bind(); });
+    // stop() is a no-op until the accept loop runs (bounded wait).
+    for (int i = 0; i < 1000 && !server_.is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   }
   ~LocalReceiver() {
     server_.stop();

@@ -89,7 +89,14 @@ TEST(CrashTest, SigkillHalfwayThenRestartDeliversEverySubmittedProfile) {
   for (const ReceivedProfile& p : receiver.received()) arrived.insert(p.sha256);
   for (const std::string& sha : submitted) EXPECT_TRUE(arrived.count(sha)) << "lost " << sha;
   EXPECT_TRUE(FilesIn(spool, ".json").empty());
-  EXPECT_TRUE(FilesIn(spool, ".pb.gz").empty());
+  // The kill may land inside a Submit, between the .pb.gz and the .json: that
+  // capture was never complete (Submit had not returned), so it is not sent; it
+  // stays as a lone .pb.gz, quarantined after an hour, never deleted.
+  std::vector<std::string> lone = FilesIn(spool, ".pb.gz");
+  EXPECT_LE(lone.size(), 1u);
+  for (const std::string& f : lone) {
+    EXPECT_EQ(submitted.count(Sha256Hex(ReadText(spool + "/" + f))), 0u) << f;
+  }
   int duplicates = receiver.raw_count() - receiver.unique_count();
   std::printf("after restart: %d raw, %d unique (%d duplicate from a reply lost in the kill)\n",
               receiver.raw_count(), receiver.unique_count(), duplicates);

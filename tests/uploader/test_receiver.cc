@@ -31,6 +31,15 @@ bool IsLabelNameRune(char c) {
 
 bool IsServiceNameRune(char c) { return c == '-' || c == '.' || c == '/' || IsLabelNameRune(c); }
 
+// labelset.ValidateServiceName / ValidateLabelName: "" when valid.
+std::string Validate(const std::string& what, const std::string& text, bool (*allowed)(char)) {
+  if (text.empty()) return what + " is required";
+  for (char r : text) {
+    if (!allowed(r)) return "invalid " + what + ": " + text;
+  }
+  return "";
+}
+
 int ConnectTo(int port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   sockaddr_in addr{};
@@ -62,16 +71,8 @@ PyroscopeLabelSet ParsePyroscopeName(const std::string& name) {
         if (c == '{') {
           state = kTagLabelSet;
           std::string service = Trim(value);
-          if (service.empty()) {
-            out.error = "service name is required";
-            return out;
-          }
-          for (char r : service) {
-            if (!IsServiceNameRune(r)) {
-              out.error = "invalid service name: " + service;
-              return out;
-            }
-          }
+          out.error = Validate("service name", service, IsServiceNameRune);
+          if (!out.error.empty()) return out;
           out.labels["__name__"] = service;
         } else {
           value.push_back(c);
@@ -91,18 +92,8 @@ PyroscopeLabelSet ParsePyroscopeName(const std::string& name) {
         if (c == ',' || c == '}') {
           state = kTagLabelSet;
           std::string k = Trim(key);
-          if (k != "__name__") {
-            if (k.empty()) {
-              out.error = "label name is required";
-              return out;
-            }
-            for (char r : k) {
-              if (!IsLabelNameRune(r)) {
-                out.error = "invalid label name: " + k;
-                return out;
-              }
-            }
-          }
+          if (k != "__name__") out.error = Validate("label name", k, IsLabelNameRune);
+          if (!out.error.empty()) return out;
           out.labels[k] = Trim(value);
           key.clear();
         } else {
@@ -207,6 +198,11 @@ TestReceiver::TestReceiver(int forward_to_port) : backend_(std::make_unique<Back
   } else {
     backend_port_ = s.bind_to_any_port("127.0.0.1");
     backend_->thread = std::thread([this] { backend_->server.listen_after_bind(); });
+    // httplib's stop() does nothing before the accept loop runs; wait for it so the
+    // destructor cannot miss it (at most 5 s).
+    for (int i = 0; i < 1000 && !backend_->server.is_running(); ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
   }
   listen_fd_ = OpenListener();
   accept_thread_ = std::thread([this] { AcceptLoop(); });

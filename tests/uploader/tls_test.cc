@@ -32,6 +32,8 @@ class TlsTest : public UploaderFixture {
     });
     port_ = server_->bind_to_any_port("127.0.0.1");
     thread_ = std::thread([this] { server_->listen_after_bind(); });
+    // stop() is a no-op until the accept loop runs.
+    ASSERT_TRUE(WaitUntil([&] { return server_->is_running(); }, Millis(5000)));
   }
   void TearDown() override {
     if (server_) server_->stop();
