@@ -6,7 +6,6 @@ find_package(PkgConfig REQUIRED)
 pkg_check_modules(HTTPLIB REQUIRED IMPORTED_TARGET cpp-httplib)
 find_package(SQLite3 REQUIRED)
 find_package(nlohmann_json REQUIRED)
-find_package(OpenSSL REQUIRED)  # SHA-256 for content ids; httplib links it anyway
 find_package(ZLIB REQUIRED)
 find_package(Threads REQUIRED)
 
@@ -17,7 +16,7 @@ autoprof_module(viewer
   SOURCES ${viewer_server_sources}
   PUBLIC_DEPS autoprof::profile
   PRIVATE_DEPS PkgConfig::HTTPLIB SQLite::SQLite3 nlohmann_json::nlohmann_json
-               OpenSSL::Crypto ZLIB::ZLIB Threads::Threads)
+               ZLIB::ZLIB Threads::Threads)
 foreach(lib autoprof_ui)
   if(TARGET ${lib})
     target_link_libraries(autoprof_viewer PRIVATE ${lib})

@@ -6,13 +6,13 @@
 // import per line ending in `from './x.js';`, and distinct top-level names.
 #include "autoprof/flame_html.h"
 
-#include <openssl/evp.h>
 
 #include <cstdint>
 #include <set>
 #include <string>
 #include <vector>
 
+#include "autoprof/sha256.h"
 #include "autoprof/ui_assets.h"
 
 namespace autoprof {
@@ -76,14 +76,10 @@ std::string EscapeHtml(std::string_view s) {
   return out;
 }
 
-// SHA-256 for the CSP's hash sources (OpenSSL, as the viewer's content ids).
-std::string Sha256(std::string_view data) {
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int length = 0;
-  // EVP_Digest fails for SHA-256 only when it cannot allocate; an empty hash then
-  // makes the browser refuse the script, which the page's tests would show.
-  if (EVP_Digest(data.data(), data.size(), digest, &length, EVP_sha256(), nullptr) != 1) return {};
-  return std::string(reinterpret_cast<const char*>(digest), length);
+// SHA-256 for the CSP's hash sources, as raw bytes.
+std::string Sha256Bytes(std::string_view data) {
+  Sha256Digest d = Sha256(data);
+  return std::string(reinterpret_cast<const char*>(d.data()), d.size());
 }
 
 std::string Base64(std::string_view data) {
@@ -160,8 +156,8 @@ std::string FlameHtmlFromJson(std::string_view tree_json, std::string_view title
   }
   std::string style_text(Between(out, "<style>", "</style>"));
   std::string script_text(Between(out, "<script type=\"module\">", "</script>"));
-  std::string csp = "default-src 'none'; script-src 'sha256-" + Base64(Sha256(script_text)) +
-                    "'; style-src 'sha256-" + Base64(Sha256(style_text)) +
+  std::string csp = "default-src 'none'; script-src 'sha256-" + Base64(Sha256Bytes(script_text)) +
+                    "'; style-src 'sha256-" + Base64(Sha256Bytes(style_text)) +
                     "'; img-src data:; base-uri 'none'; form-action 'none'";
   if (csp_at != std::string::npos) out.insert(csp_at, csp);
   return out;

@@ -64,6 +64,7 @@
 #include <string>
 #include <string_view>
 
+#include "autoprof/sha256.h"  // Sha256Hex: the id every upload carries
 #include "autoprof/status.h"
 #include "autoprof/upload_transport.h"
 
@@ -139,8 +140,6 @@ class Uploader {
   std::unique_ptr<Impl> impl_;
 };
 
-// The sha256 of `data` as 64 lower-case hex digits.
-std::string Sha256Hex(std::string_view data);
 
 }  // namespace autoprof
 

@@ -1,12 +1,12 @@
-// SHA-256 (FIPS 180-4), small and dependency-free: the uploader's content id.
-// openssl is not one of autoprof's dependencies, and the agent must not pull it
-// into the host process for one hash.
+// SHA-256 (FIPS 180-4), small and dependency-free: profile content ids (uploader,
+// viewer) and the flame page's CSP hashes. openssl is not one of autoprof's
+// dependencies, and the agent must not pull it into the host process for one hash.
 #include <array>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
-#include "autoprof/uploader.h"
+#include "autoprof/sha256.h"
 
 namespace autoprof {
 namespace {
@@ -56,7 +56,7 @@ void Compress(std::array<uint32_t, 8>& h, const unsigned char* block) {
 
 }  // namespace
 
-std::string Sha256Hex(std::string_view data) {
+Sha256Digest Sha256(std::string_view data) {
   std::array<uint32_t, 8> h = {0x6a09e667, 0xbb67ae85, 0x3c6ef372, 0xa54ff53a,
                                0x510e527f, 0x9b05688c, 0x1f83d9ab, 0x5be0cd19};
   const auto* p = reinterpret_cast<const unsigned char*>(data.data());
@@ -73,11 +73,18 @@ std::string Sha256Hex(std::string_view data) {
   for (int i = 0; i < 8; ++i) tail[tail_len - 1 - i] = static_cast<unsigned char>(bits >> (8 * i));
   for (size_t i = 0; i < tail_len; i += 64) Compress(h, tail + i);
 
+  Sha256Digest digest;
+  for (size_t i = 0; i < 32; ++i) digest[i] = static_cast<unsigned char>(h[i / 4] >> (24 - 8 * (i % 4)));
+  return digest;
+}
+
+std::string Sha256Hex(std::string_view data) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::string out;
   out.reserve(64);
-  for (uint32_t word : h) {
-    for (int shift = 28; shift >= 0; shift -= 4) out.push_back(kHex[(word >> shift) & 0xf]);
+  for (unsigned char byte : Sha256(data)) {
+    out.push_back(kHex[byte >> 4]);
+    out.push_back(kHex[byte & 0xf]);
   }
   return out;
 }
