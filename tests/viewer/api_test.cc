@@ -241,6 +241,37 @@ TEST_F(ViewerApiTest, WithATokenEveryRequestWithoutItGets401) {
   EXPECT_EQ(GetJson("/api/v1/profiles").size(), 1u);
 }
 
+TEST_F(ViewerApiTest, WithATokenABrowserGetsALoginFormAndThenACookie) {
+  ViewerOptions options;
+  options.token = "s3cret";
+  Start(options);
+  httplib::Result page = client_->Get("/", {{"Accept", "text/html"}});
+  ASSERT_TRUE(page);
+  EXPECT_EQ(page->status, 401);  // still 401: the form is the body of the refusal
+  EXPECT_NE(page->body.find("<form method=\"post\" action=\"/login\">"), std::string::npos);
+  EXPECT_NE(page->get_header_value("Content-Security-Policy").find("form-action 'self'"),
+            std::string::npos);
+
+  httplib::Result wrong = client_->Post("/login", "token=s3cre", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 401);
+  EXPECT_FALSE(wrong->has_header("Set-Cookie"));
+
+  httplib::Result right = client_->Post("/login", "token=s3cret", "application/x-www-form-urlencoded");
+  ASSERT_TRUE(right);
+  EXPECT_EQ(right->status, 303);
+  std::string cookie = right->get_header_value("Set-Cookie");
+  EXPECT_EQ(cookie.find("s3cret"), std::string::npos);  // a hash, not the token
+  EXPECT_NE(cookie.find("HttpOnly; SameSite=Strict"), std::string::npos);
+  std::string pair = cookie.substr(0, cookie.find(';'));
+  httplib::Result list = client_->Get("/api/v1/profiles", {{"Cookie", pair}});
+  ASSERT_TRUE(list);
+  EXPECT_EQ(list->status, 200);
+  httplib::Result forged = client_->Get("/api/v1/profiles", {{"Cookie", "autoprof_token=s3cret"}});
+  ASSERT_TRUE(forged);
+  EXPECT_EQ(forged->status, 401);
+}
+
 TEST_F(ViewerApiTest, PyroscopeIngestAcceptsRawAndMultipartBodiesAndDedupsWithOurUploads) {
   Start();
   std::string bytes = CpuProfileBytes(7);

@@ -25,6 +25,7 @@
 #include "autoprof/pprof.h"
 #include "autoprof/profile_store.h"
 #include "autoprof/profile_upload.h"
+#include "autoprof/sha256.h"
 #include "webhook_notifier.h"
 #if __has_include("autoprof/ui_assets.h") && defined(AUTOPROF_HAVE_UI_ASSETS)
 #include "autoprof/ui_assets.h"
@@ -86,6 +87,47 @@ bool ConstantTimeEquals(std::string_view a, std::string_view b) {
   unsigned char diff = 0;
   for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
   return diff == 0;
+}
+
+// The value of cookie `name` in a Cookie header, or empty.
+std::string_view CookieValue(std::string_view header, std::string_view name) {
+  while (!header.empty()) {
+    size_t semi = header.find(';');
+    std::string_view item = header.substr(0, semi);
+    header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
+    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
+    if (item.size() > name.size() && item.starts_with(name) && item[name.size()] == '=') {
+      return item.substr(name.size() + 1);
+    }
+  }
+  return {};
+}
+
+constexpr char kTokenCookie[] = "autoprof_token";
+
+// The cookie holds a hash of the token, never the token itself.
+std::string TokenCookieValue(std::string_view token) {
+  return Sha256Hex(std::string("autoprof-viewer-cookie:") + std::string(token));
+}
+
+// With --token a browser cannot add a bearer header to a page load: the 401 it
+// gets is this form, which posts the token to /login for a same-site cookie.
+void ReplyLoginPage(httplib::Response& res, bool wrong) {
+  res.status = 401;
+  res.set_header("WWW-Authenticate", "Bearer realm=\"autoprof\"");
+  res.headers.erase("Content-Security-Policy");
+  res.set_header("Content-Security-Policy",
+                 "default-src 'none'; form-action 'self'; base-uri 'none'; "
+                 "frame-ancestors 'none'");
+  res.set_content(std::string("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
+                              "<title>autoprof: token</title></head><body>"
+                              "<h1>autoprof viewer</h1><p>") +
+                      (wrong ? "That token is not the one this viewer was started with."
+                             : "This viewer needs its token (autoprof serve --token).") +
+                      "</p><form method=\"post\" action=\"/login\"><label>Token "
+                      "<input type=\"password\" name=\"token\" autofocus></label> "
+                      "<button>Open</button></form></body></html>",
+                  "text/html; charset=utf-8");
 }
 
 // A name fit for a Content-Disposition filename.
@@ -329,9 +371,20 @@ httplib::Server::HandlerResponse ViewerServer::Impl::Admit(const httplib::Reques
                                                            httplib::Response& res) {
   if (!options_.token.empty()) {
     std::string auth = req.get_header_value("Authorization");
-    if (!auth.starts_with("Bearer ") || !ConstantTimeEquals(auth.substr(7), options_.token)) {
-      res.set_header("WWW-Authenticate", "Bearer realm=\"autoprof\"");
-      ReplyError(res, 401, "missing or wrong bearer token");
+    bool bearer = auth.starts_with("Bearer ") && ConstantTimeEquals(auth.substr(7), options_.token);
+    std::string cookie = req.get_header_value("Cookie");
+    std::string_view from_cookie = CookieValue(cookie, kTokenCookie);
+    bool cookie_ok =
+        !from_cookie.empty() && ConstantTimeEquals(from_cookie, TokenCookieValue(options_.token));
+    if (!bearer && !cookie_ok) {
+      // /login carries the token in its form body, checked by its handler.
+      if (req.method == "POST" && req.path == "/login") return httplib::Server::HandlerResponse::Unhandled;
+      if (req.method == "GET" && req.get_header_value("Accept").find("text/html") != std::string::npos) {
+        ReplyLoginPage(res, false);
+      } else {
+        res.set_header("WWW-Authenticate", "Bearer realm=\"autoprof\"");
+        ReplyError(res, 401, "missing or wrong bearer token");
+      }
       return httplib::Server::HandlerResponse::Handled;
     }
   }
@@ -359,6 +412,16 @@ void ViewerServer::Impl::InstallRoutes() {
   http_.Get(R"(/api/v1/profiles/([^/]+)/top)", bind(&Impl::HandleTop));
   http_.Get(R"(/api/v1/profiles/([^/]+)/flamegraph)", bind(&Impl::HandleFlameGraph));
   http_.Get("/api/v1/diff", bind(&Impl::HandleDiff));
+  http_.Post("/login", [this](const httplib::Request& req, httplib::Response& res) {
+    std::string token = req.has_param("token") ? req.get_param_value("token") : "";
+    if (options_.token.empty() || !ConstantTimeEquals(token, options_.token)) {
+      if (options_.token.empty()) return ReplyError(res, 404, "this viewer has no token");
+      return ReplyLoginPage(res, true);
+    }
+    res.set_header("Set-Cookie", std::string(kTokenCookie) + "=" + TokenCookieValue(token) +
+                                     "; Path=/; HttpOnly; SameSite=Strict");
+    res.set_redirect("/", 303);
+  });
   http_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     Reply(res, 200, Dump(json{{"status", "ok"}, {"profiles", store_->profile_count()}}));
   });
