@@ -129,7 +129,7 @@ say "the tuning, measured: $RATE requests/s took $naive_cores cores with naive a
 echo "  all profiles:        http://$VIEWER/"
 echo "  the incident (1.4):  http://$VIEWER/#/profile/$naive_cpu"
 echo "  the leak (1.4):      http://$VIEWER/#/profile/$naive_heap"
-echo "  what 1.5 changed:    http://$VIEWER/#/compare?base=$naive_cpu&target=$pooled_cpu&normalize=per-second"
+echo "  what 1.5 changed:    http://$VIEWER/#/compare&base.app=demo&base.kind=cpu&base.label=version:1.4&target.app=demo&target.kind=cpu&target.label=version:1.5&norm=per-second"
 echo
 say "the viewer keeps running; Ctrl-C stops it"
 wait "${pids[0]}"

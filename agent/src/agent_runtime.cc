@@ -1,5 +1,6 @@
 #include "agent_runtime.h"
 
+#include <pthread.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -114,6 +115,7 @@ SteadyTime AgentRuntime::NextBaseline(SteadyTime period_start) {
 }
 
 void AgentRuntime::WatchLoop() {
+  pthread_setname_np(pthread_self(), "autoprof-watch");  // how `top -H` names it
   CgroupSnapshot previous = cgroup_.Sample();
   if (config_.baseline_every.count() > 0) {
     baseline_period_start_ = std::chrono::steady_clock::now();
@@ -208,6 +210,7 @@ Status AgentRuntime::TriggerNow(ProfileKind kind) {
 }
 
 void AgentRuntime::CaptureLoop() {
+  pthread_setname_np(pthread_self(), "autoprof-capt");
   for (ProfileKind kind : {ProfileKind::kCpu, ProfileKind::kHeap}) {
     std::optional<std::string> why = capturer_.Unavailable(kind);
     std::lock_guard<std::mutex> lock(mu_);
