@@ -9,7 +9,6 @@
 #include <cinttypes>
 #include <cmath>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 
 #include "args.h"
 #include "autoprof/analysis.h"
@@ -72,30 +71,7 @@ int DiffCommand(Args argv) {
   const size_t shown = *limit == 0 ? diff->rows.size() : std::min(*limit, diff->rows.size());
 
   if (args->Has("--json")) {
-    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-    for (size_t i = 0; i < shown; ++i) {
-      const DiffRow& r = diff->rows[i];
-      rows.push_back({{"function", r.function},
-                      {"base_flat", r.base_flat},
-                      {"target_flat", r.target_flat},
-                      {"base_cum", r.base_cum},
-                      {"target_cum", r.target_cum},
-                      {"base", r.base},
-                      {"target", r.target},
-                      {"delta", r.delta},
-                      {"base_cum_normalized", r.base_cum_normalized},
-                      {"target_cum_normalized", r.target_cum_normalized},
-                      {"cum_delta", r.cum_delta}});
-    }
-    nlohmann::ordered_json out = {
-        {"type", diff->sample_type.type},
-        {"unit", diff->sample_type.unit},
-        {"normalization", NormalizationName(diff->normalization)},
-        {"base", {{"total", diff->base_total}, {"seconds", diff->base_seconds}}},
-        {"target", {{"total", diff->target_total}, {"seconds", diff->target_seconds}}},
-        {"rows", rows}};
-    std::printf("%s\n",
-                out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+    std::printf("%s\n", DiffTableJson(*diff, shown).c_str());
     return 0;
   }
   const Normalization n = *normalization;

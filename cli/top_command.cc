@@ -3,7 +3,6 @@
 // {"unit": ..., "total": ..., "rows": [{"function", "flat", "cum"}]}.
 #include <cinttypes>
 #include <cstdio>
-#include <nlohmann/json.hpp>
 
 #include "args.h"
 #include "autoprof/analysis.h"
@@ -35,15 +34,7 @@ int TopCommand(Args argv) {
   const size_t shown = *limit == 0 ? table->rows.size() : std::min(*limit, table->rows.size());
 
   if (args->Has("--json")) {
-    nlohmann::ordered_json rows = nlohmann::ordered_json::array();
-    for (size_t i = 0; i < shown; ++i) {
-      const TopRow& r = table->rows[i];
-      rows.push_back({{"function", r.function}, {"flat", r.flat}, {"cum", r.cum}});
-    }
-    nlohmann::ordered_json out = {
-        {"unit", table->sample_type.unit}, {"total", table->total}, {"rows", rows}};
-    std::printf("%s\n",
-                out.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace).c_str());
+    std::printf("%s\n", TopTableJson(*table, shown).c_str());
     return 0;
   }
   std::printf("Type: %s (%s), total %" PRId64 "\n", table->sample_type.type.c_str(),

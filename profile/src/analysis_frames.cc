@@ -106,7 +106,7 @@ Result<size_t> FindSampleIndex(const Profile& profile, std::string_view name) {
 Result<Normalization> ParseNormalization(std::string_view word) {
   if (word == "absolute" || word == "none") return Normalization::kAbsolute;
   if (word == "share") return Normalization::kShare;
-  if (word == "per-second") return Normalization::kPerSecond;
+  if (word == "per-second" || word == "per_second") return Normalization::kPerSecond;
   return InvalidArgument("unknown normalization '" + std::string(word) +
                          "' (expected absolute, share or per-second)");
 }

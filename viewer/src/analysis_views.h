@@ -28,18 +28,11 @@ Result<std::string> FlameGraphJson(const Profile& profile, const FlameOptions& o
 
 // Merged base against merged target:
 //   {"tree": the diff tree (autoprof/flame.h's JSON),
-//    "table": {"sample_type": {"type", "unit"}, "normalization",
-//              "base_total", "target_total",
-//              "rows": [{"function", "before", "after", "delta",        raw flat values
-//                        "before_normalized", "after_normalized",
-//                        "normalized_delta", "cum_before", "cum_after",
-//                        "normalized_cum_delta"}]}}
+//    "table": the diff table (autoprof/analysis.h's DiffTableJson)}
 // with the `n` biggest changes by |normalized_delta|.
 Result<std::string> DiffJson(std::span<const Profile> base, std::span<const Profile> target,
                              const DiffOptions& options, size_t n);
 
-// "absolute" (or "none"), "share", "per-second" (or "per_second").
-Result<Normalization> NormalizationFromQuery(std::string_view word);
 
 }  // namespace autoprof::viewer
 

@@ -591,7 +591,7 @@ void ViewerServer::Impl::HandleDiff(const httplib::Request& req, httplib::Respon
   if (!flame.ok()) return ReplyError(res, 400, flame.status().message());
   options.flame = *flame;
   if (req.has_param("normalize")) {
-    Result<Normalization> n = viewer::NormalizationFromQuery(req.get_param_value("normalize"));
+    Result<Normalization> n = ParseNormalization(req.get_param_value("normalize"));
     if (!n.ok()) return ReplyError(res, 400, n.status().message());
     options.normalization = *n;
   }

@@ -38,7 +38,7 @@ enum class Normalization {
   kPerSecond,  // each side divided by its profile duration in seconds
 };
 
-// "absolute" (or "none") | "share" | "per-second" <-> Normalization. Parsing an unknown word is an
+// "absolute" (or "none") | "share" | "per-second" (or "per_second") <-> Normalization. Parsing an unknown word is an
 // error naming it.
 Result<Normalization> ParseNormalization(std::string_view word);
 std::string_view NormalizationName(Normalization n);
@@ -130,6 +130,21 @@ class FrameTable {
   struct Tables;
   std::shared_ptr<const Tables> tables_;
 };
+
+// JSON of a top table, the shape of the viewer's /top and `autoprof top --json`:
+//   {"unit", "total", "rows": [{"function", "flat", "cum"}]}
+// with the first `n` rows (0: all).
+std::string TopTableJson(const TopTable& table, size_t n);
+
+// JSON of a diff table, the shape of the viewer's /diff "table" and
+// `autoprof diff --json`:
+//   {"sample_type": {"type", "unit"}, "normalization",
+//    "base": {"total", "seconds"}, "target": {"total", "seconds"},
+//    "rows": [{"function", "before", "after", "delta",       raw flat values
+//              "before_normalized", "after_normalized", "normalized_delta",
+//              "cum_before", "cum_after", "normalized_cum_delta"}]}
+// with the first `n` rows (0: all), biggest |normalized_delta| first.
+std::string DiffTableJson(const DiffTable& table, size_t n);
 
 }  // namespace autoprof
 
