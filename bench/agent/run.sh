@@ -32,11 +32,11 @@ rate() {  # rate PATH [capture]: requests/s over $secs, 2 connections
   fi
   $bin/demo_load "$url" "$1" "$secs" 2 | sed -n 's/.*, \([0-9.]*\) req\/s/\1/p'
 }
-thread_cpu() {  # CPU seconds of the named thread of $pid
+thread_cpu() {  # CPU seconds of the named thread of $pid (schedstat: nanoseconds)
   local t
   for t in /proc/$pid/task/*; do
     if [ "$(cat "$t/comm")" = "$1" ]; then
-      awk -v hz="$(getconf CLK_TCK)" '{printf "%.4f", ($14 + $15) / hz}' "$t/stat"; return
+      awk '{printf "%.6f", $1 / 1e9}' "$t/schedstat"; return
     fi
   done
   echo 0
@@ -53,9 +53,9 @@ w0=$(thread_cpu autoprof-watch)
 sleep 60
 w1=$(thread_cpu autoprof-watch)
 stop
-idle_share=$(awk -v a="$w0" -v b="$w1" 'BEGIN{printf "%.5f", (b - a) / 60}')
-echo "idle: watcher thread used $(awk -v a="$w0" -v b="$w1" 'BEGIN{printf "%.3f", b - a}') s CPU in 60 s" \
-     "= $(awk -v s="$idle_share" 'BEGIN{printf "%.3f", s * 100}')% of one core," \
+idle_share=$(awk -v a="$w0" -v b="$w1" 'BEGIN{printf "%.7f", (b - a) / 60}')
+echo "idle: watcher thread used $(awk -v a="$w0" -v b="$w1" 'BEGIN{printf "%.4f", b - a}') s CPU in 60 s" \
+     "= $(awk -v s="$idle_share" 'BEGIN{printf "%.4f", s * 100}')% of one core," \
      "$(awk -v s="$idle_share" 'BEGIN{printf "%.1f", s * 3600}') s per hour"
 
 # Throughput ratios, A and B interleaved.
