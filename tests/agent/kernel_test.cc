@@ -106,6 +106,17 @@ class AgentKernelTest : public ::testing::Test {
     return top->rows[0].function;
   }
 
+  // The cumulative share of the total held by the function whose name contains `name`.
+  double CumShare(const Profile& p, const std::string& sample_index, const std::string& name) {
+    Result<TopTable> top = Top(p, sample_index);
+    if (!top.ok() || top->total <= 0) return 0;
+    int64_t cum = 0;
+    for (const TopRow& r : top->rows) {
+      if (r.function.find(name) != std::string::npos) cum = std::max(cum, r.cum);
+    }
+    return static_cast<double>(cum) / static_cast<double>(top->total);
+  }
+
   std::string dir_;
 };
 
@@ -125,7 +136,9 @@ TEST_F(AgentKernelTest, CpuOverTheQuotaCapturesAProfileOfTheHotFunction) {
 
   Result<Profile> p = ReadProfileFile(stem + ".pb.gz");
   ASSERT_TRUE(p.ok()) << p.status().message();
-  EXPECT_NE(TopFunction(*p, "cpu").find("HashRecord"), std::string::npos) << TopFunction(*p, "cpu");
+  // The hot function holds most of the CPU time (cumulatively: in some builds a
+  // helper inlined into it, such as a string iterator, takes the flat time).
+  EXPECT_GT(CumShare(*p, "cpu", "HashRecord"), 0.5) << "top: " << TopFunction(*p, "cpu");
   // A saturating load uses the whole quota and is throttled too: which of the two
   // reasons fires first depends on how busy the machine is (the policy's choice
   // between them is a unit test's); either way the value is over its threshold.
@@ -207,8 +220,7 @@ TEST_F(AgentKernelTest, UnmodifiedBinaryUnderAutoprofRunIsProfiledToo) {
   EXPECT_NE(stem.find("/worker-cpu-"), std::string::npos);
   Result<Profile> p = ReadProfileFile(stem + ".pb.gz");
   ASSERT_TRUE(p.ok()) << p.status().message();
-  EXPECT_NE(TopFunction(*p, "cpu").find("CrunchNumbers"), std::string::npos)
-      << TopFunction(*p, "cpu");
+  EXPECT_GT(CumShare(*p, "cpu", "CrunchNumbers"), 0.5) << "top: " << TopFunction(*p, "cpu");
 }
 
 }  // namespace
