@@ -2,7 +2,7 @@
 # The run command behind `make demo`: the story of SPEC.md on this machine.
 #
 #  1. The viewer (`autoprof serve`) on 127.0.0.1:8080, its store in ./var/autoprof.
-#  2. The demo service with the agent, in a container-like cgroup (1 CPU, 512 MiB)
+#  2. The demo service with the agent, in a container-like cgroup (0.5 CPU, 512 MiB)
 #     when this runs as root on a writable cgroup v1 filesystem, version "1.4",
 #     allocating the naive way. A steady load drives it over its CPU threshold: the
 #     agent captures a CPU profile and uploads it. A leak then drives its working
@@ -15,7 +15,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 VIEWER=127.0.0.1:8080
-RATE=${DEMO_RATE:-1200}      # requests/s, the same for both versions
+RATE=${DEMO_RATE:-1600}      # requests/s, the same for both versions
 LOAD_SECONDS=${DEMO_LOAD_SECONDS:-20}
 bin=build/bin
 mkdir -p var
@@ -41,10 +41,10 @@ if [ "$(id -u)" = 0 ] && [ -w /sys/fs/cgroup/cpu ] && [ -w /sys/fs/cgroup/cpuacc
   for d in /sys/fs/cgroup/cpu/$name /sys/fs/cgroup/cpuacct/$name "${mem_parent%/}/$name"; do
     mkdir "$d" && cgroups+=("$d")
   done
-  echo 100000 > /sys/fs/cgroup/cpu/$name/cpu.cfs_quota_us          # 1 CPU
+  echo 50000 > /sys/fs/cgroup/cpu/$name/cpu.cfs_quota_us           # 0.5 CPU, a "500m" limit
   echo $((512 << 20)) > "${mem_parent%/}/$name/memory.limit_in_bytes"  # 512 MiB
   in_cgroup=yes cpu_threshold=0.6
-  say "demo container: cgroup $name with 1 CPU and 512 MiB"
+  say "demo container: cgroup $name with 0.5 CPU and 512 MiB"
 else
   say "not root or no writable cgroup v1: the demo runs without limits, measured against the machine"
 fi
