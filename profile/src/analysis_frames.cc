@@ -19,12 +19,22 @@ struct FrameTable::Tables {
 
 namespace {
 
-std::string AddressName(uint64_t address) {
+std::string Hex(uint64_t value) {
   char buf[2 + 16];
   buf[0] = '0';
   buf[1] = 'x';
-  char* end = std::to_chars(buf + 2, buf + sizeof(buf), address, 16).ptr;
+  char* end = std::to_chars(buf + 2, buf + sizeof(buf), value, 16).ptr;
   return std::string(buf, end);
+}
+
+// A frame without a symbol: "libfoo.so.1+0x3a4a2" (its file and offset in it)
+// when its mapping is known, which stays the same from one run to the next,
+// unlike the address that address-space randomization moves; else the address.
+std::string AddressName(const Location& l, const Mapping* m) {
+  if (m == nullptr || m->filename.empty() || l.address < m->memory_start) return Hex(l.address);
+  std::string_view file = m->filename;
+  file = file.substr(file.rfind('/') + 1);
+  return std::string(file) + "+" + Hex(l.address - m->memory_start + m->file_offset);
 }
 
 }  // namespace
@@ -57,6 +67,13 @@ FrameTable::FrameTable(const Profile& profile) {
     return function_frame[pos];
   };
 
+  IdIndex mapping_index;
+  const bool mappings_ok = mapping_index.Build(profile.mappings, &bad);
+  auto mapping_of = [&](const Location& l) -> const Mapping* {
+    size_t pos = mappings_ok && l.mapping_id != 0 ? mapping_index.Find(l.mapping_id) : IdIndex::kNone;
+    return pos == IdIndex::kNone ? nullptr : &profile.mappings[pos];
+  };
+
   t->location_begin.reserve(profile.locations.size() + 1);
   for (const Location& l : profile.locations) {
     t->location_begin.push_back(static_cast<uint32_t>(t->frames.size()));
@@ -65,7 +82,7 @@ FrameTable::FrameTable(const Profile& profile) {
       if (frame >= 0) t->frames.push_back(static_cast<uint32_t>(frame));
     }
     if (t->frames.size() == t->location_begin.back())
-      t->frames.push_back(intern(AddressName(l.address)));
+      t->frames.push_back(intern(AddressName(l, mapping_of(l))));
   }
   t->location_begin.push_back(static_cast<uint32_t>(t->frames.size()));
   if (!t->location_index.Build(profile.locations, &bad)) t->location_index = IdIndex();

@@ -113,7 +113,7 @@ TEST(FlameTree, SeveralProfilesAreMerged) {
   EXPECT_EQ(t->total(), 6);
 }
 
-TEST(FlameTree, LocationsWithoutLinesAreNamedByAddressAsInTop) {
+TEST(FlameTree, LocationsWithoutLinesAreNamedByFileAndOffsetAsInTop) {
   ProfileBuilder b;
   b.AddCpu({"main"}, 1);
   Profile p = b.Build();
@@ -123,7 +123,7 @@ TEST(FlameTree, LocationsWithoutLinesAreNamedByAddressAsInTop) {
   p.samples.push_back({{99, p.samples[0].location_ids[0]}, {1, 10}, {}});
   Result<FlameTree> t = BuildFlameTree(p, {.sample_index = "samples"});
   ASSERT_TRUE(t.ok());
-  EXPECT_GE(Find(*t, {"main", "0x1010"}), 0);
+  EXPECT_GE(Find(*t, {"main", "libfoo.so+0x210"}), 0);  // 0x1010 - 0x1000 + 0x200
 }
 
 // A random profile: 2,000 stacks of depth 1-12 over 300 functions, Zipf-like values.

@@ -64,12 +64,15 @@ TEST(Top, UnknownSampleTypeIsAnErrorListingTheKnownOnes) {
             "sample type 'alloc_space' is not in the profile (it has samples, cpu)");
 }
 
-TEST(Top, UnsymbolizedLocationIsNamedByAddress) {
+TEST(Top, UnsymbolizedLocationIsNamedByItsFileAndOffsetThatStayAcrossRuns) {
   Profile p = SmallCpuProfile();
-  p.samples.push_back({{4}, {2, 20}, {}});  // location 4 has no lines
+  p.samples.push_back({{4}, {2, 20}, {}});  // location 4 has no lines, mapping 1 at 0x400000
+  p.locations.push_back({.id = 9, .address = 0x1234});  // no mapping either
+  p.samples.push_back({{9}, {1, 10}, {}});
   Result<TopTable> t = Top(p, "samples");
   ASSERT_TRUE(t.ok());
-  EXPECT_EQ(ByFunction(*t)["0x404000"], (std::pair<int64_t, int64_t>{2, 2}));
+  EXPECT_EQ(ByFunction(*t)["app+0x4000"], (std::pair<int64_t, int64_t>{2, 2}));
+  EXPECT_EQ(ByFunction(*t)["0x1234"], (std::pair<int64_t, int64_t>{1, 1}));
 }
 
 TEST(Collapse, FoldedStacksRootFirstWithInlinedFramesExpanded) {
