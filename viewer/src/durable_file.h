@@ -21,14 +21,8 @@ inline constexpr std::string_view kTempSuffix = ".tmp";
 // is `path` + "." + a unique number + kTempSuffix, in the same folder.
 Status WriteFileDurably(const std::string& path, std::string_view data);
 
-// Reads a whole file; a missing file is NotFound.
-Result<std::string> ReadWholeFile(const std::string& path);
-
 // fsyncs a folder so a rename or unlink inside it is on disk.
 Status SyncDirectory(const std::string& dir);
-
-// Creates `dir` and its parents (mode 0750) if missing.
-Status MakeDirectories(const std::string& dir);
 
 }  // namespace autoprof::viewer
 

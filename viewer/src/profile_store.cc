@@ -7,6 +7,7 @@
 #include <map>
 #include <system_error>
 
+#include "autoprof/atomic_file.h"
 #include "durable_file.h"
 #include "sqlite_db.h"
 
@@ -87,7 +88,7 @@ ProfileStore::~ProfileStore() = default;
 Result<std::unique_ptr<ProfileStore>> ProfileStore::Open(const std::string& data_dir,
                                                          const StoreOptions& options) {
   if (data_dir.empty()) return InvalidArgument("data folder: empty path");
-  AUTOPROF_RETURN_IF_ERROR(viewer::MakeDirectories(data_dir + "/profiles"));
+  AUTOPROF_RETURN_IF_ERROR(MakeDirectories(data_dir + "/profiles", 0750));
   Result<std::unique_ptr<SqliteDb>> db = SqliteDb::Open(data_dir + "/index.db");
   if (!db.ok()) return db.status();
   std::unique_ptr<ProfileStore> store(new ProfileStore(data_dir, options, std::move(*db)));
@@ -164,7 +165,7 @@ Result<PutOutcome> ProfileStore::Put(std::string_view bytes, const StoredProfile
   }
   // The slow part (write and fsync) runs outside the lock; concurrent writers of
   // the same id rename identical bytes over each other, which is harmless.
-  AUTOPROF_RETURN_IF_ERROR(viewer::MakeDirectories(fs::path(path).parent_path().string()));
+  AUTOPROF_RETURN_IF_ERROR(MakeDirectories(fs::path(path).parent_path().string(), 0750));
   AUTOPROF_RETURN_IF_ERROR(viewer::WriteFileDurably(path, bytes));
 
   // Group commit: the row joins the queue; whoever next holds the index lock
@@ -277,12 +278,10 @@ Result<StoredProfile> ProfileStore::Get(const std::string& id) {
 
 Result<std::string> ProfileStore::ReadBytes(const std::string& id) {
   if (!IsContentId(id)) return NotFound("profile " + id.substr(0, 80) + ": not found");
-  {
-    // Only listed profiles are served: a file without its row is a crash leftover.
-    Result<StoredProfile> listed = Get(id);
-    if (!listed.ok()) return listed.status();
-  }
-  Result<std::string> bytes = viewer::ReadWholeFile(PathOf(id));
+  // Only listed profiles are served: a file without its row is a crash leftover.
+  Result<StoredProfile> listed = Get(id);
+  if (!listed.ok()) return listed.status();
+  Result<std::string> bytes = ReadWholeFile(PathOf(id), listed->size_bytes);
   if (!bytes.ok() && bytes.status().code() == StatusCode::kNotFound) {
     return NotFound("profile " + id + ": deleted by retention");
   }
