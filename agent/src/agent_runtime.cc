@@ -106,6 +106,11 @@ void AgentRuntime::WarnOnce(const std::string& key, const std::string& message) 
   Log(message);
 }
 
+void AgentRuntime::WarnUnavailable(ProfileKind kind, const std::string& why) {
+  const std::string name(KindName(kind));
+  WarnOnce("unavailable-" + name, name + " profiles unavailable: " + why);
+}
+
 SteadyTime AgentRuntime::NextBaseline(SteadyTime period_start) {
   rng_state_ ^= rng_state_ << 13;  // xorshift64: enough to spread replicas apart
   rng_state_ ^= rng_state_ >> 7;
@@ -211,8 +216,12 @@ Status AgentRuntime::TriggerNow(ProfileKind kind) {
 
 void AgentRuntime::CaptureLoop() {
   pthread_setname_np(pthread_self(), "autoprof-capt");
+  // Said here, once, rather than at the first trigger: a service whose CPU
+  // gperftools already profiles (CPUPROFILE) may never run hot, and TriggerNow
+  // only answers its caller.
   for (ProfileKind kind : {ProfileKind::kCpu, ProfileKind::kHeap}) {
     std::optional<std::string> why = capturer_.Unavailable(kind);
+    if (why) WarnUnavailable(kind, *why);
     std::lock_guard<std::mutex> lock(mu_);
     unavailable_[static_cast<int>(kind)] = why;
   }
@@ -225,9 +234,8 @@ void AgentRuntime::CaptureLoop() {
       record = NewRecord(*pending_);
       pending_.reset();
     }
-    const std::string kind(KindName(record.kind));
     if (auto why = capturer_.Unavailable(record.kind)) {
-      WarnOnce("unavailable-" + kind, kind + " profiles unavailable: " + *why);
+      WarnUnavailable(record.kind, *why);
     } else {
       Result<CapturedProfile> captured =
           capturer_.Capture(record, [this](std::chrono::milliseconds d) {

@@ -49,6 +49,7 @@ class AgentRuntime {
   void Enqueue(const TriggerDecision& d);  // requires mu_ held
   CaptureRecord NewRecord(const TriggerDecision& d) const;  // requires mu_ held
   void WarnOnce(const std::string& key, const std::string& message);
+  void WarnUnavailable(ProfileKind kind, const std::string& why);  // once per kind
 
   const AgentConfig config_;
   Cgroup cgroup_;                       // watcher thread only

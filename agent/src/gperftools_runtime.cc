@@ -31,8 +31,7 @@ Result<CpuProfiler> CpuProfiler::Load() {
     handle = dlopen("libprofiler.so.0", RTLD_NOW | RTLD_GLOBAL | RTLD_NODELETE);
     if (!handle) {
       return FailedPrecondition(
-          "CPU profiling unavailable: libprofiler.so.0 not found (Debian/Ubuntu package "
-          "libgoogle-perftools4)");
+          "libprofiler.so.0 not found (Debian/Ubuntu package libgoogle-perftools4)");
     }
   }
   CpuProfiler p;
@@ -41,7 +40,7 @@ Result<CpuProfiler> CpuProfiler::Load() {
   p.flush_ = Symbol<void (*)()>(handle, "ProfilerFlush");
   p.state_ = Symbol<void (*)(State*)>(handle, "ProfilerGetCurrentState");
   if (!p.start_ || !p.stop_ || !p.flush_ || !p.state_) {
-    return FailedPrecondition("CPU profiling unavailable: libprofiler lacks ProfilerStart/Stop");
+    return FailedPrecondition("libprofiler lacks ProfilerStart/Stop");
   }
   return p;
 }
@@ -85,13 +84,12 @@ Result<HeapSampler> HeapSampler::Find() {
   // tcmalloc defines tc_malloc; other allocators may ship a MallocExtension stub.
   if (!instance || !dlsym(RTLD_DEFAULT, "tc_malloc")) {
     return FailedPrecondition(
-        "heap profiling unavailable: tcmalloc is not this process's allocator; link "
-        "-ltcmalloc or start the service under 'autoprof run', with "
-        "TCMALLOC_SAMPLE_PARAMETER=524288");
+        "tcmalloc is not this process's allocator; link -ltcmalloc or start the service "
+        "under 'autoprof run', with TCMALLOC_SAMPLE_PARAMETER=524288");
   }
   HeapSampler s;
   s.extension_ = instance();
-  if (!s.extension_) return FailedPrecondition("heap profiling unavailable: no MallocExtension");
+  if (!s.extension_) return FailedPrecondition("tcmalloc has no MallocExtension");
   return s;
 }
 
