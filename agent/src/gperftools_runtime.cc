@@ -1,12 +1,15 @@
 #include "gperftools_runtime.h"
 
 #include <dlfcn.h>
+#include <gperftools/malloc_extension.h>
+#include <link.h>
 #include <signal.h>
 
+#include <cstdarg>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string_view>
-
-#include <gperftools/malloc_extension.h>
 
 namespace autoprof {
 namespace {
@@ -20,6 +23,108 @@ Fn Symbol(void* handle, const char* name) {
 bool SameObject(const void* handler, const void* anchor) {
   Dl_info a{}, b{};
   return dladdr(handler, &a) && dladdr(anchor, &b) && a.dli_fbase == b.dli_fbase;
+}
+
+// libprofiler's ProfilerStop ends with an unconditional
+//   fprintf(stderr, "PROFILE: interrupts/evictions/bytes = %d/%d/%zu\n", ...)
+// (gperftools 2.10 profiledata.cc; PERFTOOLS_VERBOSE does not gate it): a line
+// in the service's log for every capture. While the agent's own ProfilerStop
+// runs, libprofiler's PLT slot for fprintf points at one of these filters, which
+// drop that line and print everything else.
+__attribute__((format(printf, 2, 0))) int PrintUnlessStopLine(FILE* stream, const char* format,
+                                                              va_list ap) {
+  if (std::string_view(format).starts_with("PROFILE: interrupts/evictions/bytes")) return 0;
+  return std::vfprintf(stream, format, ap);
+}
+
+__attribute__((format(printf, 3, 4))) int FilterFprintfChk(FILE* stream, int /*flag*/,
+                                                           const char* format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  int n = PrintUnlessStopLine(stream, format, ap);
+  va_end(ap);
+  return n;
+}
+
+__attribute__((format(printf, 2, 3))) int FilterFprintf(FILE* stream, const char* format, ...) {
+  va_list ap;
+  va_start(ap, format);
+  int n = PrintUnlessStopLine(stream, format, ap);
+  va_end(ap);
+  return n;
+}
+
+struct PltSlotSearch {
+  ElfW(Addr) inside;  // an address in the object searched
+  const char* name;   // the function it calls through its PLT
+  void** slot = nullptr;
+};
+
+// dl_iterate_phdr callback: fills search->slot when the object holding
+// search->inside calls search->name through a PLT slot that stays writable
+// (outside PT_GNU_RELRO, i.e. not linked with -z now).
+int FindPltSlotIn(dl_phdr_info* info, size_t, void* data) {
+  auto* search = static_cast<PltSlotSearch*>(data);
+  const ElfW(Addr) base = info->dlpi_addr;
+  bool holds = false;
+  const ElfW(Dyn)* dyn = nullptr;
+  ElfW(Addr) relro_begin = 0, relro_end = 0;
+  for (int i = 0; i < info->dlpi_phnum; ++i) {
+    const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+    ElfW(Addr) begin = base + ph.p_vaddr;
+    if (ph.p_type == PT_LOAD && search->inside >= begin && search->inside < begin + ph.p_memsz) {
+      holds = true;
+    } else if (ph.p_type == PT_DYNAMIC) {
+      dyn = reinterpret_cast<const ElfW(Dyn)*>(begin);
+    } else if (ph.p_type == PT_GNU_RELRO) {
+      relro_begin = begin;
+      relro_end = begin + ph.p_memsz;
+    }
+  }
+  if (!holds) return 0;
+  if (!dyn) return 1;
+  // glibc relocates these entries in place; other loaders may leave offsets.
+  auto address = [base](ElfW(Addr) a) { return a < base ? a + base : a; };
+  const char* strtab = nullptr;
+  const ElfW(Sym)* symtab = nullptr;
+  const ElfW(Rela)* plt = nullptr;
+  size_t plt_bytes = 0;
+  bool rela = false;
+  for (; dyn->d_tag != DT_NULL; ++dyn) {
+    switch (dyn->d_tag) {
+      case DT_STRTAB:
+        strtab = reinterpret_cast<const char*>(address(dyn->d_un.d_ptr));
+        break;
+      case DT_SYMTAB:
+        symtab = reinterpret_cast<const ElfW(Sym)*>(address(dyn->d_un.d_ptr));
+        break;
+      case DT_JMPREL:
+        plt = reinterpret_cast<const ElfW(Rela)*>(address(dyn->d_un.d_ptr));
+        break;
+      case DT_PLTRELSZ:
+        plt_bytes = dyn->d_un.d_val;
+        break;
+      case DT_PLTREL:
+        rela = dyn->d_un.d_val == DT_RELA;
+        break;
+    }
+  }
+  if (!strtab || !symtab || !plt || !rela) return 1;
+  for (size_t i = 0; i < plt_bytes / sizeof(ElfW(Rela)); ++i) {
+    const ElfW(Sym)& sym =
+        symtab[sizeof(ElfW(Addr)) == 8 ? ELF64_R_SYM(plt[i].r_info) : ELF32_R_SYM(plt[i].r_info)];
+    if (std::strcmp(strtab + sym.st_name, search->name) != 0) continue;
+    ElfW(Addr) slot = base + plt[i].r_offset;
+    if (slot < relro_begin || slot >= relro_end) search->slot = reinterpret_cast<void**>(slot);
+    break;
+  }
+  return 1;
+}
+
+void** FindPltSlot(const void* inside, const char* name) {
+  PltSlotSearch search{.inside = reinterpret_cast<ElfW(Addr)>(inside), .name = name};
+  dl_iterate_phdr(FindPltSlotIn, &search);
+  return search.slot;
 }
 
 }  // namespace
@@ -41,6 +146,15 @@ Result<CpuProfiler> CpuProfiler::Load() {
   p.state_ = Symbol<void (*)(State*)>(handle, "ProfilerGetCurrentState");
   if (!p.start_ || !p.stop_ || !p.flush_ || !p.state_) {
     return FailedPrecondition("libprofiler lacks ProfilerStart/Stop");
+  }
+  // Whoever set PERFTOOLS_VERBOSE wants to hear from gperftools: let it speak.
+  if (!std::getenv("PERFTOOLS_VERBOSE")) {
+    const void* libprofiler = reinterpret_cast<const void*>(p.stop_);
+    if ((p.print_slot_ = FindPltSlot(libprofiler, "__fprintf_chk"))) {
+      p.print_filter_ = reinterpret_cast<void*>(&FilterFprintfChk);
+    } else if ((p.print_slot_ = FindPltSlot(libprofiler, "fprintf"))) {
+      p.print_filter_ = reinterpret_cast<void*>(&FilterFprintf);
+    }
   }
   return p;
 }
@@ -75,7 +189,16 @@ Status CpuProfiler::Start(const std::string& path) {
 
 void CpuProfiler::Stop() {
   flush_();
+  if (!print_slot_) {
+    stop_();
+    return;
+  }
+  // Only this call sees the filter: a later ProfilerStop of the service's own
+  // prints its line as ever. The slot is a word, so each store is atomic.
+  void* resolved = __atomic_load_n(print_slot_, __ATOMIC_ACQUIRE);
+  __atomic_store_n(print_slot_, print_filter_, __ATOMIC_RELEASE);
   stop_();
+  __atomic_store_n(print_slot_, resolved, __ATOMIC_RELEASE);
 }
 
 Result<HeapSampler> HeapSampler::Find() {
@@ -98,7 +221,8 @@ Result<HeapSampler> HeapSampler::Find() {
 #if defined(__clang__)
 __attribute__((no_sanitize("vptr")))
 #endif
-Result<std::string> HeapSampler::Sample() const {
+Result<std::string>
+HeapSampler::Sample() const {
   std::string text;
   static_cast<MallocExtension*>(extension_)->GetHeapSample(&text);
   if (text.empty()) return FailedPrecondition("tcmalloc returned an empty heap sample");

@@ -4,7 +4,9 @@
 //
 // CpuProfiler wraps libprofiler's ProfilerStart/ProfilerStop. It refuses to start
 // when the service already owns SIGPROF or runs gperftools itself (CPUPROFILE):
-// the agent says so and leaves both alone.
+// the agent says so and leaves both alone. Its Stop keeps libprofiler's
+// "PROFILE: interrupts/evictions/bytes = ..." line out of the service's stderr,
+// unless PERFTOOLS_VERBOSE is set; every other gperftools message still prints.
 //
 // HeapSampler wraps tcmalloc's MallocExtension::GetHeapSample. It exists only when
 // tcmalloc is the process's allocator; sampling must have been switched on before
@@ -40,7 +42,7 @@ class CpuProfiler {
 
   // Starts writing a legacy CPU profile to `path`.
   Status Start(const std::string& path);
-  // Stops and flushes the profile.
+  // Stops and flushes the profile, without libprofiler's statistics line.
   void Stop();
 
  private:
@@ -54,6 +56,10 @@ class CpuProfiler {
   void (*stop_)() = nullptr;
   void (*flush_)() = nullptr;
   void (*state_)(State*) = nullptr;
+  // libprofiler's PLT slot for fprintf, and the filter Stop puts there; null
+  // when the slot is not found or read-only, or PERFTOOLS_VERBOSE is set.
+  void** print_slot_ = nullptr;
+  void* print_filter_ = nullptr;
 };
 
 class HeapSampler {

@@ -22,6 +22,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// What libprofiler prints to stderr on every ProfilerStop.
+constexpr char kStopLine[] = "PROFILE: interrupts/evictions/bytes = ";
+
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;
   std::istringstream in(text);
@@ -101,6 +104,8 @@ TEST_F(GperftoolsCoexistenceTest, ServiceRunningCpuprofileKeepsItsProfileAndTheA
   EXPECT_GT(top->total, 50) << "a busy second and more at 100 Hz";
   EXPECT_NE(top->rows[0].function.find("ServiceHotLoop"), std::string::npos)
       << top->rows[0].function;
+  // gperftools' own output about the service's own profile is not the agent's to hide.
+  EXPECT_EQ(LinesContaining(run.err, kStopLine).size(), 1u) << run.err;
 }
 
 TEST_F(GperftoolsCoexistenceTest, AgentsOwnRepeatedAttemptsBesideCpuprofileAreSaidOnce) {
@@ -120,6 +125,16 @@ TEST_F(GperftoolsCoexistenceTest, WithoutCpuprofileTheSameServiceGetsTheAgentsCp
   EXPECT_EQ(LinesContaining(run.out, "cpu request: ok").size(), 2u) << run.out;
   EXPECT_EQ(AgentCpuProfiles(out_dir_).size(), 2u) << run.err;
   EXPECT_TRUE(LinesContaining(run.err, "already profiling").empty()) << run.err;
+  // libprofiler prints its statistics on every ProfilerStop; not into the
+  // service's log for the agent's captures.
+  EXPECT_TRUE(LinesContaining(run.err, kStopLine).empty()) << run.err;
+}
+
+TEST_F(GperftoolsCoexistenceTest, PerftoolsVerboseSetByTheUserKeepsLibprofilersStopLine) {
+  testing::CommandOutput run = RunService(2, {{"PERFTOOLS_VERBOSE", "0"}});
+  ASSERT_EQ(run.exit_code, 0) << run.err;
+  ASSERT_EQ(AgentCpuProfiles(out_dir_).size(), 2u) << run.err;
+  EXPECT_EQ(LinesContaining(run.err, kStopLine).size(), 2u) << run.err;
 }
 
 }  // namespace
