@@ -1,14 +1,23 @@
 #include "gperftools_runtime.h"
 
+#include <dirent.h>
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <gperftools/malloc_extension.h>
 #include <link.h>
+#include <pthread.h>
 #include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
+#include <atomic>
+#include <charconv>
 #include <cstdarg>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <memory>
+#include <mutex>
 #include <string_view>
 
 namespace autoprof {
@@ -127,6 +136,44 @@ void** FindPltSlot(const void* inside, const char* name) {
   return search.slot;
 }
 
+// The descriptor libprofiler writes the agent's capture through, while one
+// runs; -1 otherwise.
+std::atomic<int> g_capture_fd{-1};
+
+// pthread_atfork child handler: async-signal-safe calls only. A child forked
+// during a capture inherits libprofiler's open profile, and when it exits,
+// libprofiler's destructor stops that profile, writing a trailer and the child's
+// maps into the parent's file through the descriptor they share. The child's
+// copy of it goes to /dev/null instead.
+void DetachInheritedCapture() {
+  int fd = g_capture_fd.exchange(-1);
+  if (fd < 0) return;
+  int null = open("/dev/null", O_WRONLY);
+  if (null < 0) return;
+  dup2(null, fd);
+  close(null);
+}
+
+// The descriptor open on `path` in this process (libprofiler does not say which
+// one it opened); -1 when there is none.
+int DescriptorOpenOn(const std::string& path) {
+  struct stat target {};
+  if (stat(path.c_str(), &target) != 0) return -1;
+  std::unique_ptr<DIR, int (*)(DIR*)> dir(opendir("/proc/self/fd"), closedir);
+  if (!dir) return -1;
+  while (const dirent* entry = readdir(dir.get())) {
+    std::string_view name(entry->d_name);
+    int fd = -1;
+    if (std::from_chars(name.data(), name.data() + name.size(), fd).ec != std::errc{}) continue;
+    struct stat st {};
+    if (fd != dirfd(dir.get()) && fstat(fd, &st) == 0 && st.st_dev == target.st_dev &&
+        st.st_ino == target.st_ino) {
+      return fd;
+    }
+  }
+  return -1;
+}
+
 }  // namespace
 
 Result<CpuProfiler> CpuProfiler::Load() {
@@ -183,11 +230,18 @@ Status CpuProfiler::CheckFree() const {
 
 Status CpuProfiler::Start(const std::string& path) {
   AUTOPROF_RETURN_IF_ERROR(CheckFree());
+  static std::once_flag at_fork;
+  std::call_once(at_fork, [] { pthread_atfork(nullptr, nullptr, DetachInheritedCapture); });
   if (!start_(path.c_str())) return Internal(path + ": ProfilerStart failed");
+  // A fork before this store leaves the child's copy attached: a short window.
+  g_capture_fd = DescriptorOpenOn(path);
   return Status::Ok();
 }
 
 void CpuProfiler::Stop() {
+  // Before libprofiler closes it: a child forked from here on must not touch a
+  // descriptor number the parent may already have reused.
+  g_capture_fd = -1;
   flush_();
   if (!print_slot_) {
     stop_();

@@ -7,6 +7,7 @@
 // the agent says so and leaves both alone. Its Stop keeps libprofiler's
 // "PROFILE: interrupts/evictions/bytes = ..." line out of the service's stderr,
 // unless PERFTOOLS_VERBOSE is set; every other gperftools message still prints.
+// A child forked during a capture does not write into the parent's profile.
 //
 // HeapSampler wraps tcmalloc's MallocExtension::GetHeapSample. It exists only when
 // tcmalloc is the process's allocator; sampling must have been switched on before

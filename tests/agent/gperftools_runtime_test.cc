@@ -5,13 +5,18 @@
 
 #include <gtest/gtest.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <cstdint>
+#include <cstdlib>
 #include <fstream>
 #include <iterator>
 #include <vector>
+
+#include "autoprof/atomic_file.h"
+#include "autoprof/gperftools.h"
 
 namespace autoprof {
 namespace {
@@ -47,6 +52,31 @@ TEST(CpuProfiler, IsLoadedWithoutLinkingAndWritesALegacyProfile) {
   EXPECT_EQ(words[2], 0u);
   EXPECT_EQ(words[3], 10000u);  // 100 Hz
   EXPECT_GT(bytes.size(), 5 * sizeof(uintptr_t) + 3 * sizeof(uintptr_t));  // some samples
+  unlink(path.c_str());
+}
+
+TEST(CpuProfiler, ChildForkedDuringACaptureLeavesTheParentsProfileWhole) {
+  auto profiler = CpuProfiler::Load();
+  ASSERT_TRUE(profiler.ok()) << profiler.status().message();
+  std::string path = TempPath("forked.prof");
+  ASSERT_TRUE(profiler->Start(path).ok());
+  BurnCpu(std::chrono::milliseconds(200));
+  pid_t child = fork();
+  // A normal exit: libprofiler's destructor stops the profile the child inherited.
+  if (child == 0) std::exit(0);
+  ASSERT_GT(child, 0);
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  BurnCpu(std::chrono::milliseconds(200));
+  profiler->Stop();
+
+  Result<std::string> raw = ReadWholeFile(path, 64 << 20);
+  ASSERT_TRUE(raw.ok()) << raw.status().message();
+  Result<Profile> profile = ParseCpuProfile(*raw);
+  ASSERT_TRUE(profile.ok()) << profile.status().message();
+  int64_t samples = 0;
+  for (const Sample& sample : profile->samples) samples += sample.values[0];
+  EXPECT_GT(samples, 10) << "0.4 s of one busy thread at 100 Hz";
   unlink(path.c_str());
 }
 
