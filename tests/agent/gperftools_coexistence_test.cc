@@ -101,7 +101,7 @@ TEST_F(GperftoolsCoexistenceTest, ServiceRunningCpuprofileKeepsItsProfileAndTheA
   Result<TopTable> top = Top(*profile, "samples");
   ASSERT_TRUE(top.ok()) << top.status().message();
   ASSERT_FALSE(top->rows.empty());
-  EXPECT_GT(top->total, 50) << "a busy second and more at 100 Hz";
+  EXPECT_GT(top->total, 10) << "seconds of a busy thread at 100 Hz";
   EXPECT_NE(top->rows[0].function.find("ServiceHotLoop"), std::string::npos)
       << top->rows[0].function;
   // gperftools' own output about the service's own profile is not the agent's to hide.

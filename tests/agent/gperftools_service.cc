@@ -7,7 +7,8 @@
 //   gperftools_service REQUESTS
 //
 // Starts the agent from the environment, then once a second makes one CPU
-// request, REQUESTS times, and prints one line per request: "cpu request: ok" or
+// request, REQUESTS times (repeating it while the previous capture is still in
+// progress), and prints one line per request: "cpu request: ok" or
 // "cpu request: <why not>". One second later (set AUTOPROF_CPU_DURATION shorter)
 // it stops the agent and prints "stopped in <N> ms". Exit 0 unless the agent
 // could not start.
@@ -47,6 +48,12 @@ int main(int argc, char** argv) {
     // The first second also lets the agent's capture thread look at gperftools.
     std::this_thread::sleep_for(std::chrono::seconds(1));
     autoprof::Status s = autoprof::Agent::TriggerNow(autoprof::ProfileKind::kCpu);
+    // On a loaded machine the previous capture may still be being symbolized.
+    for (auto end = Clock::now() + std::chrono::seconds(20);
+         s.message() == "a capture is already in progress" && Clock::now() < end;) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      s = autoprof::Agent::TriggerNow(autoprof::ProfileKind::kCpu);
+    }
     std::printf("cpu request: %s\n", s.ok() ? "ok" : s.message().c_str());
     std::fflush(stdout);
   }
