@@ -82,6 +82,18 @@ TEST(AutoprofRun, TheProgramsExitCodeIsAutoprofRuns) {
   EXPECT_EQ(r.exit_code, 7) << r.err;
 }
 
+TEST(AutoprofRun, ABadSettingIsOneLineAndTheProgramRunsOn) {
+  SKIP_UNDER_SANITIZERS();
+  auto r = testing::RunCommand(
+      {kAutoprof, "run", "--", "AUTOPROF_CPU_THRESHOLD=80%", "--", "sh", "-c", "echo alive; exit 3"},
+      {}, 30);
+  EXPECT_EQ(r.exit_code, 3) << r.err;
+  EXPECT_EQ(r.out, "alive\n");
+  EXPECT_NE(r.err.find("AUTOPROF_CPU_THRESHOLD"), std::string::npos) << r.err;
+  EXPECT_NE(r.err.find("80%"), std::string::npos) << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+}
+
 TEST(AutoprofRun, BadUsageIsOneLineAndExitCode2) {
   struct Case {
     std::vector<std::string> args;
