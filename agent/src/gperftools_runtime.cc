@@ -177,6 +177,17 @@ int DescriptorOpenOn(const std::string& path) {
 }  // namespace
 
 Result<CpuProfiler> CpuProfiler::Load() {
+  // libprofiler picks its unwinder from this variable, as tcmalloc does. With
+  // libgcc's, its SIGPROF handler crashes a thread interrupted while it unwinds an
+  // exception (tests/agent/stress_test.cc, run with it set, dies within a second;
+  // libunwind and the frame-pointer methods pass), so the agent stays out.
+  if (const char* method = std::getenv("TCMALLOC_STACKTRACE_METHOD");
+      method && std::string_view(method) == "libgcc") {
+    return FailedPrecondition(
+        "TCMALLOC_STACKTRACE_METHOD=libgcc would make gperftools' CPU profiler unwind with "
+        "libgcc in its signal handler, which crashes a service that is throwing an exception; "
+        "unset it (or use libunwind) for CPU profiles");
+  }
   void* handle = RTLD_DEFAULT;
   if (!dlsym(handle, "ProfilerStart")) {
     // RTLD_NODELETE: once loaded it stays, whatever happens to our handle.

@@ -97,6 +97,18 @@ TEST(CpuProfiler, StaysOutWhenTheServiceOwnsSigprof) {
   EXPECT_FALSE(started.ok());
 }
 
+TEST(CpuProfiler, RefusesGperftoolsLibgccUnwinderWhichCrashesInItsSignalHandler) {
+  ASSERT_EQ(setenv("TCMALLOC_STACKTRACE_METHOD", "libgcc", 1), 0);
+  auto refused = CpuProfiler::Load();
+  ASSERT_EQ(setenv("TCMALLOC_STACKTRACE_METHOD", "libunwind", 1), 0);
+  auto accepted = CpuProfiler::Load();
+  unsetenv("TCMALLOC_STACKTRACE_METHOD");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().message().rfind("TCMALLOC_STACKTRACE_METHOD=libgcc", 0), 0u)
+      << refused.status().message();
+  EXPECT_TRUE(accepted.ok()) << accepted.status().message();
+}
+
 TEST(HeapSampler, SaysHowToEnableTcmallocWhenItIsNotTheAllocator) {
   auto sampler = HeapSampler::Find();
   ASSERT_FALSE(sampler.ok());
