@@ -30,12 +30,14 @@
 namespace autoprof::upload_internal {
 
 // Every libcurl function autoprof calls: X(name) stands for curl_<name>.
+// clang-format off
 #define AUTOPROF_CURL_FUNCTIONS(X)                                                 \
   X(global_init) X(easy_init) X(easy_cleanup) X(easy_setopt) X(easy_getinfo)       \
   X(easy_strerror) X(multi_init) X(multi_cleanup) X(multi_add_handle)              \
   X(multi_remove_handle) X(multi_perform) X(multi_info_read) X(multi_poll)         \
   X(slist_append) X(slist_free_all) X(mime_init) X(mime_free) X(mime_addpart)      \
   X(mime_name) X(mime_data) X(mime_filename) X(mime_type)
+// clang-format on
 
 struct CurlApi {
 #define AUTOPROF_CURL_MEMBER(name) decltype(&::curl_##name) name = nullptr;

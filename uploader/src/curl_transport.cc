@@ -8,6 +8,7 @@
 #include <memory>
 #include <string>
 
+#include "autoprof/private_library.h"
 #include "autoprof/upload_transport.h"
 #include "curl_api.h"
 
@@ -15,16 +16,10 @@ namespace autoprof {
 namespace upload_internal {
 namespace {
 
-// Frees a curl handle through the loaded table.
-template <typename T, auto kFree>
-struct CurlFree {
-  const CurlApi* api;
-  void operator()(T* p) const { (api->*kFree)(p); }
-};
-using UniqueEasy = std::unique_ptr<CURL, CurlFree<CURL, &CurlApi::easy_cleanup>>;
-using UniqueMulti = std::unique_ptr<CURLM, CurlFree<CURLM, &CurlApi::multi_cleanup>>;
-using UniqueSlist = std::unique_ptr<curl_slist, CurlFree<curl_slist, &CurlApi::slist_free_all>>;
-using UniqueMime = std::unique_ptr<curl_mime, CurlFree<curl_mime, &CurlApi::mime_free>>;
+using UniqueEasy = std::unique_ptr<CURL, LibraryDeleter<&CurlApi::easy_cleanup>>;
+using UniqueMulti = std::unique_ptr<CURLM, LibraryDeleter<&CurlApi::multi_cleanup>>;
+using UniqueSlist = std::unique_ptr<curl_slist, LibraryDeleter<&CurlApi::slist_free_all>>;
+using UniqueMime = std::unique_ptr<curl_mime, LibraryDeleter<&CurlApi::mime_free>>;
 
 constexpr size_t kMaxBody = 4096;
 constexpr int kPollMs = 50;
@@ -78,11 +73,13 @@ class CurlTransport final : public Transport {
     api_->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     api_->easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
     api_->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
-                     static_cast<long>(options_.connect_timeout.count()));
+                      static_cast<long>(options_.connect_timeout.count()));
     api_->easy_setopt(h, CURLOPT_TIMEOUT_MS, static_cast<long>(options_.total_timeout.count()));
     api_->easy_setopt(h, CURLOPT_SSL_VERIFYPEER, 1L);
     api_->easy_setopt(h, CURLOPT_SSL_VERIFYHOST, 2L);
-    if (!options_.ca_bundle.empty()) api_->easy_setopt(h, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+    if (!options_.ca_bundle.empty()) {
+      api_->easy_setopt(h, CURLOPT_CAINFO, options_.ca_bundle.c_str());
+    }
     api_->easy_setopt(h, CURLOPT_USERAGENT, options_.user_agent.c_str());
     api_->easy_setopt(h, CURLOPT_TCP_KEEPALIVE, 1L);
     api_->easy_setopt(h, CURLOPT_WRITEFUNCTION, OnBody);
@@ -111,7 +108,7 @@ class CurlTransport final : public Transport {
     } else {
       AppendHeader(headers, "Content-Type: " + request.content_type);
       api_->easy_setopt(h, CURLOPT_POSTFIELDSIZE_LARGE,
-                       static_cast<curl_off_t>(request.body.size()));
+                        static_cast<curl_off_t>(request.body.size()));
       api_->easy_setopt(h, CURLOPT_POSTFIELDS, request.body.data());
     }
     api_->easy_setopt(h, CURLOPT_HTTPHEADER, headers.get());
@@ -177,7 +174,7 @@ class CurlTransport final : public Transport {
   CurlTransportOptions options_;
   CurlLoader load_;
   const CurlApi* api_ = nullptr;  // set by the first Send that loads libcurl
-  UniqueMulti multi_{nullptr, {nullptr}};
+  UniqueMulti multi_;
 };
 
 }  // namespace
