@@ -196,6 +196,10 @@ const std::vector<Symbolizer::Impl::Frame>& Symbolizer::Impl::Resolve(ElfFile* e
 }
 
 void Symbolizer::Impl::Symbolize(Profile* profile, const MappingInodes& inodes) {
+  if (Status dw = ElfFile::Available(); !dw.ok()) {
+    profile->comments.push_back("not symbolized: " + dw.message());
+    return;
+  }
   std::unordered_map<uint64_t, std::pair<ElfFile*, const Mapping*>> elf_of_mapping;
   for (Mapping& m : profile->mappings) {
     auto inode = inodes.find(m.id);

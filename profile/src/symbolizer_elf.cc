@@ -1,4 +1,5 @@
-// ElfFile: the only place that includes elfutils. Each file gets its own Dwfl
+// ElfFile: elfutils through the table of dw_api.h (libdw is loaded at the first
+// Open, not linked). Each file gets its own Dwfl
 // (reported at bias 0, so module addresses are the ELF's own addresses), its own
 // callbacks (never the standard ones: dwfl_standard_find_debuginfo would ask
 // debuginfod when DEBUGINFOD_URLS is set), and a symbol table sorted once,
@@ -6,11 +7,7 @@
 #include "symbolizer_elf.h"
 
 #include <dwarf.h>
-#include <elfutils/libdw.h>
-#include <elfutils/libdwelf.h>
-#include <elfutils/libdwfl.h>
 #include <fcntl.h>
-#include <gelf.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -18,21 +15,18 @@
 #include <cstring>
 #include <unordered_map>
 
+#include "autoprof/private_library.h"
+#include "dw_api.h"
+
 namespace autoprof::symbolizer_internal {
 namespace {
 
-struct DwflDeleter {
-  void operator()(Dwfl* dwfl) const { dwfl_end(dwfl); }
-};
-using UniqueDwfl = std::unique_ptr<Dwfl, DwflDeleter>;
-
-struct ElfDeleter {
-  void operator()(Elf* elf) const { elf_end(elf); }
-};
-using UniqueElf = std::unique_ptr<Elf, ElfDeleter>;
+using UniqueDwfl = std::unique_ptr<Dwfl, LibraryDeleter<&DwApi::dwfl_end>>;
+using UniqueElf = std::unique_ptr<Elf, LibraryDeleter<&DwApi::elf_end>>;
 
 // What FindDebuginfo needs; reached through the module's userdata slot.
 struct DebugSearch {
+  const DwApi* dw = nullptr;
   std::vector<std::string> dirs;
   std::string build_id_hex;
   std::string build_id_bytes;
@@ -52,11 +46,12 @@ std::string Hex(const unsigned char* bytes, size_t n) {
 int OpenDebugCandidate(const std::string& path, const DebugSearch& search) {
   int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0) return -1;
-  UniqueElf elf(elf_begin(fd, ELF_C_READ_MMAP, nullptr));
-  bool ok = elf != nullptr && elf_kind(elf.get()) == ELF_K_ELF;
+  const DwApi& dw = *search.dw;
+  UniqueElf elf(dw.elf_begin(fd, ELF_C_READ_MMAP, nullptr), {&dw});
+  bool ok = elf != nullptr && dw.elf_kind(elf.get()) == ELF_K_ELF;
   if (ok && !search.build_id_bytes.empty()) {
     const void* id = nullptr;
-    ssize_t n = dwelf_elf_gnu_build_id(elf.get(), &id);
+    ssize_t n = dw.dwelf_elf_gnu_build_id(elf.get(), &id);
     ok = n <= 0 || std::string_view(static_cast<const char*>(id), static_cast<size_t>(n)) ==
                        search.build_id_bytes;
   }
@@ -99,23 +94,27 @@ int FindDebuginfo(Dwfl_Module*, void** userdata, const char*, Dwarf_Addr, const 
   return -1;
 }
 
-const Dwfl_Callbacks kCallbacks = {
-    .find_elf = NoFindElf,
-    .find_debuginfo = FindDebuginfo,
-    .section_address = dwfl_offline_section_address,
-    .debuginfo_path = nullptr,
-};
+const Dwfl_Callbacks* Callbacks(const DwApi& dw) {
+  static const Dwfl_Callbacks callbacks = {
+      .find_elf = NoFindElf,
+      .find_debuginfo = FindDebuginfo,
+      .section_address = dw.dwfl_offline_section_address,
+      .debuginfo_path = nullptr,
+  };
+  return &callbacks;
+}
 
-bool HasSection(Elf* elf, GElf_Word type, const char* name) {
+bool HasSection(const DwApi& dw, Elf* elf, GElf_Word type, const char* name) {
   if (elf == nullptr) return false;
   size_t shstrndx = 0;
-  if (elf_getshdrstrndx(elf, &shstrndx) != 0) return false;
-  for (Elf_Scn* scn = elf_nextscn(elf, nullptr); scn != nullptr; scn = elf_nextscn(elf, scn)) {
+  if (dw.elf_getshdrstrndx(elf, &shstrndx) != 0) return false;
+  for (Elf_Scn* scn = dw.elf_nextscn(elf, nullptr); scn != nullptr;
+       scn = dw.elf_nextscn(elf, scn)) {
     GElf_Shdr shdr;
-    if (gelf_getshdr(scn, &shdr) == nullptr) continue;
+    if (dw.gelf_getshdr(scn, &shdr) == nullptr) continue;
     if (name == nullptr) {
       if (shdr.sh_type == type) return true;
-    } else if (const char* n = elf_strptr(elf, shstrndx, shdr.sh_name); n && !strcmp(n, name)) {
+    } else if (const char* n = dw.elf_strptr(elf, shstrndx, shdr.sh_name); n && !strcmp(n, name)) {
       return true;
     }
   }
@@ -123,39 +122,39 @@ bool HasSection(Elf* elf, GElf_Word type, const char* name) {
 }
 
 // The linkage (mangled) name of a subprogram or inlined instance, if recorded.
-const char* LinkageName(Dwarf_Die* die) {
+const char* LinkageName(const DwApi& dw, Dwarf_Die* die) {
   Dwarf_Attribute attr;
   for (int at : {DW_AT_linkage_name, DW_AT_MIPS_linkage_name}) {
-    if (const char* n = dwarf_formstring(dwarf_attr_integrate(die, at, &attr))) return n;
+    if (const char* n = dw.dwarf_formstring(dw.dwarf_attr_integrate(die, at, &attr))) return n;
   }
   return nullptr;
 }
 
 // "ns::Class<T>::name" from the declaration's enclosing scopes, for functions
 // that carry no linkage name (C functions, some inlined template members).
-std::string QualifiedName(Dwarf_Die* die) {
+std::string QualifiedName(const DwApi& dw, Dwarf_Die* die) {
   Dwarf_Die decl = *die, next;
   Dwarf_Attribute attr;
   for (int hops = 0; hops < 8; ++hops) {
-    if (dwarf_attr(&decl, DW_AT_abstract_origin, &attr) == nullptr &&
-        dwarf_attr(&decl, DW_AT_specification, &attr) == nullptr) {
+    if (dw.dwarf_attr(&decl, DW_AT_abstract_origin, &attr) == nullptr &&
+        dw.dwarf_attr(&decl, DW_AT_specification, &attr) == nullptr) {
       break;
     }
-    if (dwarf_formref_die(&attr, &next) == nullptr) break;
+    if (dw.dwarf_formref_die(&attr, &next) == nullptr) break;
     decl = next;
   }
-  const char* name = dwarf_diename(&decl);
+  const char* name = dw.dwarf_diename(&decl);
   if (name == nullptr) return {};
   std::string qualified;
   Dwarf_Die* scopes = nullptr;
-  int n = dwarf_getscopes_die(&decl, &scopes);
+  int n = dw.dwarf_getscopes_die(&decl, &scopes);
   for (int i = n - 1; i >= 1; --i) {
-    int tag = dwarf_tag(&scopes[i]);
+    int tag = dw.dwarf_tag(&scopes[i]);
     if (tag != DW_TAG_namespace && tag != DW_TAG_class_type && tag != DW_TAG_structure_type &&
         tag != DW_TAG_union_type && tag != DW_TAG_subprogram) {
       continue;
     }
-    const char* scope = dwarf_diename(&scopes[i]);
+    const char* scope = dw.dwarf_diename(&scopes[i]);
     qualified += scope != nullptr          ? scope
                  : tag == DW_TAG_namespace ? "(anonymous namespace)"
                                            : "{unnamed type}";
@@ -177,6 +176,7 @@ struct ElfFile::State {
   struct Segment {
     uint64_t offset, filesz, vaddr;
   };
+  const DwApi* api = nullptr;  // loaded before any State exists
   DebugSearch search;
   UniqueDwfl dwfl;
   Dwfl_Module* module = nullptr;
@@ -195,7 +195,7 @@ struct ElfFile::State {
     Dwarf_Die die;
   };
   std::unordered_map<Dwarf_Off, std::vector<CodeRange>> subprograms_by_cu;
-  static void IndexSubprograms(Dwarf_Die* parent, std::vector<CodeRange>* out);
+  static void IndexSubprograms(const DwApi& dw, Dwarf_Die* parent, std::vector<CodeRange>* out);
 
   // Every CU's code ranges, built on first need: libdw finds a CU only through
   // .debug_aranges, which clang does not emit by default.
@@ -210,14 +210,15 @@ struct ElfFile::State {
 };
 
 void ElfFile::State::LoadSymbols() {
-  int n = dwfl_module_getsymtab(module);
+  const DwApi& dw = *api;
+  int n = dw.dwfl_module_getsymtab(module);
   for (int i = 1; i < n; ++i) {
     GElf_Sym sym;
     GElf_Addr addr = 0;
     GElf_Word shndx = 0;
     Elf* elf = nullptr;
     Dwarf_Addr bias = 0;
-    const char* name = dwfl_module_getsym_info(module, i, &sym, &addr, &shndx, &elf, &bias);
+    const char* name = dw.dwfl_module_getsym_info(module, i, &sym, &addr, &shndx, &elf, &bias);
     int type = GELF_ST_TYPE(sym.st_info);
     if (name == nullptr || *name == '\0' || shndx == SHN_UNDEF ||
         (type != STT_FUNC && type != STT_GNU_IFUNC)) {
@@ -251,14 +252,15 @@ const ElfFile::State::Symbol* ElfFile::State::FindSymbol(uint64_t address) const
   return nullptr;
 }
 
-void ElfFile::State::IndexSubprograms(Dwarf_Die* parent, std::vector<CodeRange>* out) {
+void ElfFile::State::IndexSubprograms(const DwApi& dw, Dwarf_Die* parent,
+                                      std::vector<CodeRange>* out) {
   Dwarf_Die child;
-  if (dwarf_child(parent, &child) != 0) return;
+  if (dw.dwarf_child(parent, &child) != 0) return;
   do {
-    switch (dwarf_tag(&child)) {
+    switch (dw.dwarf_tag(&child)) {
       case DW_TAG_subprogram: {
         Dwarf_Addr base = 0, low = 0, high = 0;
-        for (ptrdiff_t off = 0; (off = dwarf_ranges(&child, off, &base, &low, &high)) > 0;) {
+        for (ptrdiff_t off = 0; (off = dw.dwarf_ranges(&child, off, &base, &low, &high)) > 0;) {
           if (low < high) out->push_back({low, high, child});
         }
         break;
@@ -267,22 +269,23 @@ void ElfFile::State::IndexSubprograms(Dwarf_Die* parent, std::vector<CodeRange>*
       case DW_TAG_class_type:
       case DW_TAG_structure_type:
       case DW_TAG_union_type:
-        IndexSubprograms(&child, out);
+        IndexSubprograms(dw, &child, out);
         break;
       default:
         break;
     }
-  } while (dwarf_siblingof(&child, &child) == 0);
+  } while (dw.dwarf_siblingof(&child, &child) == 0);
 }
 
 Dwarf_Die* ElfFile::State::CompileUnitAt(uint64_t address) {
+  const DwApi& dw = *api;
   if (!cu_index_built) {
     cu_index_built = true;
     Dwarf_Addr bias = 0;
-    for (Dwarf_Die* cu = dwfl_module_nextcu(module, nullptr, &bias); cu != nullptr;
-         cu = dwfl_module_nextcu(module, cu, &bias)) {
+    for (Dwarf_Die* cu = dw.dwfl_module_nextcu(module, nullptr, &bias); cu != nullptr;
+         cu = dw.dwfl_module_nextcu(module, cu, &bias)) {
       Dwarf_Addr base = 0, low = 0, high = 0;
-      for (ptrdiff_t off = 0; (off = dwarf_ranges(cu, off, &base, &low, &high)) > 0;) {
+      for (ptrdiff_t off = 0; (off = dw.dwarf_ranges(cu, off, &base, &low, &high)) > 0;) {
         if (low < high) compile_units.push_back({low + bias, high + bias, cu});
       }
     }
@@ -296,10 +299,11 @@ Dwarf_Die* ElfFile::State::CompileUnitAt(uint64_t address) {
 }
 
 const Dwarf_Die* ElfFile::State::SubprogramAt(Dwarf_Die* cudie, uint64_t pc) {
-  auto [it, inserted] = subprograms_by_cu.try_emplace(dwarf_dieoffset(cudie));
+  const DwApi& dw = *api;
+  auto [it, inserted] = subprograms_by_cu.try_emplace(dw.dwarf_dieoffset(cudie));
   std::vector<CodeRange>& ranges = it->second;
   if (inserted) {
-    IndexSubprograms(cudie, &ranges);
+    IndexSubprograms(dw, cudie, &ranges);
     std::sort(ranges.begin(), ranges.end(),
               [](const CodeRange& a, const CodeRange& b) { return a.low < b.low; });
   }
@@ -310,9 +314,10 @@ const Dwarf_Die* ElfFile::State::SubprogramAt(Dwarf_Die* cudie, uint64_t pc) {
 }
 
 std::vector<ElfFrame> ElfFile::State::DwarfFrames(uint64_t address) {
+  const DwApi& dw = *api;
   std::vector<ElfFrame> frames;
   Dwarf_Addr bias = 0;
-  Dwarf_Die* cudie = dwfl_module_addrdie(module, address, &bias);
+  Dwarf_Die* cudie = dw.dwfl_module_addrdie(module, address, &bias);
   if (cudie == nullptr) {
     bias = 0;
     cudie = CompileUnitAt(address);  // no .debug_aranges (clang's default)
@@ -327,42 +332,42 @@ std::vector<ElfFrame> ElfFile::State::DwarfFrames(uint64_t address) {
   std::vector<Dwarf_Die> chain = {*subprogram};
   for (Dwarf_Die scope = *subprogram, child;;) {
     bool deeper = false;
-    if (dwarf_child(&scope, &child) == 0) {
+    if (dw.dwarf_child(&scope, &child) == 0) {
       do {
-        int tag = dwarf_tag(&child);
+        int tag = dw.dwarf_tag(&child);
         if ((tag == DW_TAG_inlined_subroutine || tag == DW_TAG_lexical_block) &&
-            dwarf_haspc(&child, pc) == 1) {
+            dw.dwarf_haspc(&child, pc) == 1) {
           if (tag == DW_TAG_inlined_subroutine) chain.push_back(child);
           scope = child;
           deeper = true;
           break;
         }
-      } while (dwarf_siblingof(&child, &child) == 0);
+      } while (dw.dwarf_siblingof(&child, &child) == 0);
     }
     if (!deeper || chain.size() > 256) break;
   }
 
   std::string file;
   int64_t line = 0;
-  if (Dwarf_Line* l = dwarf_getsrc_die(cudie, pc)) {
+  if (Dwarf_Line* l = dw.dwarf_getsrc_die(cudie, pc)) {
     int lineno = 0;
-    if (const char* f = dwarf_linesrc(l, nullptr, nullptr)) file = f;
-    if (dwarf_lineno(l, &lineno) == 0) line = lineno;
+    if (const char* f = dw.dwarf_linesrc(l, nullptr, nullptr)) file = f;
+    if (dw.dwarf_lineno(l, &lineno) == 0) line = lineno;
   }
   Dwarf_Files* files = nullptr;
   size_t nfiles = 0;
-  if (dwarf_getsrcfiles(cudie, &files, &nfiles) != 0) files = nullptr;
+  if (dw.dwarf_getsrcfiles(cudie, &files, &nfiles) != 0) files = nullptr;
   for (auto die = chain.rbegin(); die != chain.rend(); ++die) {
     ElfFrame frame;
-    if (const char* name = LinkageName(&*die)) {
+    if (const char* name = LinkageName(dw, &*die)) {
       frame.system_name = name;
     } else {
-      frame.qualified_name = QualifiedName(&*die);
+      frame.qualified_name = QualifiedName(dw, &*die);
     }
     frame.filename = file;
     frame.line = line;
     int decl = 0;
-    if (dwarf_decl_line(&*die, &decl) == 0) frame.start_line = decl;
+    if (dw.dwarf_decl_line(&*die, &decl) == 0) frame.start_line = decl;
     frames.push_back(std::move(frame));
     // The caller's position is where this inlined call was made.
     Dwarf_Attribute attr;
@@ -370,40 +375,51 @@ std::vector<ElfFrame> ElfFile::State::DwarfFrames(uint64_t address) {
     file.clear();
     line = 0;
     if (files != nullptr &&
-        dwarf_formudata(dwarf_attr(&*die, DW_AT_call_file, &attr), &value) == 0) {
-      if (const char* f = dwarf_filesrc(files, value, nullptr, nullptr)) file = f;
+        dw.dwarf_formudata(dw.dwarf_attr(&*die, DW_AT_call_file, &attr), &value) == 0) {
+      if (const char* f = dw.dwarf_filesrc(files, value, nullptr, nullptr)) file = f;
     }
-    if (dwarf_formudata(dwarf_attr(&*die, DW_AT_call_line, &attr), &value) == 0) {
+    if (dw.dwarf_formudata(dw.dwarf_attr(&*die, DW_AT_call_line, &attr), &value) == 0) {
       line = static_cast<int64_t>(value);
     }
   }
   return frames;
 }
 
+Status ElfFile::Available() { return LoadLibdw().status(); }
+
 Result<std::unique_ptr<ElfFile>> ElfFile::Open(int fd, const std::string& name,
                                                const std::vector<std::string>& debug_dirs) {
+  Result<const DwApi*> loaded = LoadLibdw();
+  if (!loaded.ok()) {
+    close(fd);
+    return loaded.status();
+  }
+  const DwApi& dw = **loaded;
   auto state = std::make_unique<State>();
+  state->api = &dw;
+  state->search.dw = &dw;
   state->search.dirs = debug_dirs;
-  state->dwfl.reset(dwfl_begin(&kCallbacks));
+  state->dwfl = UniqueDwfl(dw.dwfl_begin(Callbacks(dw)), {&dw});
   if (state->dwfl == nullptr) {
     close(fd);
-    return Internal(name + ": " + dwfl_errmsg(-1));
+    return Internal(name + ": " + dw.dwfl_errmsg(-1));
   }
-  dwfl_report_begin(state->dwfl.get());
+  dw.dwfl_report_begin(state->dwfl.get());
   // Consumes fd on success.
-  state->module = dwfl_report_elf(state->dwfl.get(), name.c_str(), name.c_str(), fd, 0, true);
+  state->module = dw.dwfl_report_elf(state->dwfl.get(), name.c_str(), name.c_str(), fd, 0, true);
   if (state->module == nullptr) {
     close(fd);
-    return InvalidArgument(name + ": not a readable ELF file (" + dwfl_errmsg(-1) + ")");
+    return InvalidArgument(name + ": not a readable ELF file (" + dw.dwfl_errmsg(-1) + ")");
   }
-  dwfl_report_end(state->dwfl.get(), nullptr, nullptr);
+  dw.dwfl_report_end(state->dwfl.get(), nullptr, nullptr);
 
   void** userdata = nullptr;
-  dwfl_module_info(state->module, &userdata, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr);
+  dw.dwfl_module_info(state->module, &userdata, nullptr, nullptr, nullptr, nullptr, nullptr,
+                      nullptr);
   *userdata = &state->search;
   const unsigned char* id = nullptr;
   GElf_Addr id_vaddr = 0;
-  int id_len = dwfl_module_build_id(state->module, &id, &id_vaddr);
+  int id_len = dw.dwfl_module_build_id(state->module, &id, &id_vaddr);
   if (id_len > 0) {
     state->search.build_id_hex = Hex(id, static_cast<size_t>(id_len));
     state->search.build_id_bytes.assign(reinterpret_cast<const char*>(id),
@@ -411,22 +427,23 @@ Result<std::unique_ptr<ElfFile>> ElfFile::Open(int fd, const std::string& name,
   }
 
   Dwarf_Addr bias = 0;
-  Elf* elf = dwfl_module_getelf(state->module, &bias);
+  Elf* elf = dw.dwfl_module_getelf(state->module, &bias);
   size_t phnum = 0;
-  if (elf != nullptr && elf_getphdrnum(elf, &phnum) == 0) {
+  if (elf != nullptr && dw.elf_getphdrnum(elf, &phnum) == 0) {
     for (size_t i = 0; i < phnum; ++i) {
       GElf_Phdr phdr;
-      if (gelf_getphdr(elf, static_cast<int>(i), &phdr) != nullptr && phdr.p_type == PT_LOAD) {
+      if (dw.gelf_getphdr(elf, static_cast<int>(i), &phdr) != nullptr && phdr.p_type == PT_LOAD) {
         state->segments.push_back({phdr.p_offset, phdr.p_filesz, phdr.p_vaddr});
       }
     }
   }
   // Load DWARF (which may find a separate debug file) before the symbol table,
   // so a stripped file's full .symtab can come from its debug file.
-  Dwarf* dwarf = dwfl_module_getdwarf(state->module, &bias);
+  Dwarf* dwarf = dw.dwfl_module_getdwarf(state->module, &bias);
   state->has_debug_info = dwarf != nullptr;
-  bool full_symtab = HasSection(elf, SHT_SYMTAB, nullptr) || HasSection(elf, 0, ".gnu_debugdata") ||
-                     (dwarf != nullptr && HasSection(dwarf_getelf(dwarf), SHT_SYMTAB, nullptr));
+  bool full_symtab =
+      HasSection(dw, elf, SHT_SYMTAB, nullptr) || HasSection(dw, elf, 0, ".gnu_debugdata") ||
+      (dwarf != nullptr && HasSection(dw, dw.dwarf_getelf(dwarf), SHT_SYMTAB, nullptr));
   state->LoadSymbols();
   state->dynsym_only = !full_symtab && !state->symbols.empty();
   return std::unique_ptr<ElfFile>(new ElfFile(std::move(state)));

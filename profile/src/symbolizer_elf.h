@@ -1,6 +1,7 @@
 // Private to the symbolizer: one ELF file opened with libdw, its symbols sorted
 // once, and the lookup of an address into its frames (inline chain included).
-// Only symbolizer_elf.cc includes elfutils headers.
+// Only symbolizer_elf.cc and dw_api.{h,cc} include elfutils headers; libdw itself
+// is loaded at run time (dw_api.h).
 #ifndef AUTOPROF_PROFILE_SRC_SYMBOLIZER_ELF_H_
 #define AUTOPROF_PROFILE_SRC_SYMBOLIZER_ELF_H_
 
@@ -25,6 +26,10 @@ struct ElfFrame {
 
 class ElfFile {
  public:
+  // OK when libdw could be loaded (it is, on the first call); otherwise the one
+  // line that says why no file can be opened.
+  static Status Available();
+
   // Takes ownership of `fd`. `name` is used in messages and to find debuglink
   // files beside it. Searches `debug_dirs` for separate debug files.
   static Result<std::unique_ptr<ElfFile>> Open(int fd, const std::string& name,

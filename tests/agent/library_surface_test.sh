@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The agent's shared library exports the API of autoprof/agent.h and nothing else,
-# and makes the host link neither libprofiler nor tcmalloc (found at run time).
+# and makes the host link none of libprofiler, tcmalloc, libcurl, libdw and libelf
+# (all found or loaded at run time).
 set -euo pipefail
 lib=$1
 exported=$(nm -D --defined-only "$lib" | awk '{print $3}' | c++filt | sort)
@@ -15,7 +16,7 @@ if [ "$exported" != "$expected" ]; then
   exit 1
 fi
 needed=$(readelf -d "$lib" | sed -n 's/.*Shared library: \[\(.*\)\]/\1/p')
-if echo "$needed" | grep -qE 'libprofiler|libtcmalloc|libprotobuf'; then
+if echo "$needed" | grep -qE 'libprofiler|libtcmalloc|libprotobuf|libcurl|libdw|libelf'; then
   echo "the agent library needs: $needed"; exit 1
 fi
 echo "exports: $(echo "$exported" | tr '\n' ' ')"

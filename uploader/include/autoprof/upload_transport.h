@@ -1,7 +1,8 @@
 // Transport: how the uploader puts one HTTP request on the wire.
 //
-// The real transport is libcurl (MakeCurlTransport); it is the only code in
-// autoprof that includes <curl/curl.h>. Tests use the real one against loopback
+// The real transport is libcurl (MakeCurlTransport), which autoprof does not
+// link: it loads libcurl.so.4 (RTLD_LOCAL) at the first Send, so a service that
+// never uploads over HTTP(S) never loads it. Tests use the real one against loopback
 // servers; the interface exists so the agent's tests can stand in for the network
 // and so a host can route uploads through its own client if it must.
 //
@@ -74,7 +75,10 @@ struct CurlTransportOptions {
   std::string user_agent = "autoprof-uploader/0.1";
 };
 
-// The libcurl transport. Never null; curl_global_init runs once per process.
+// The libcurl transport. Never null. The first Send loads libcurl.so.4 and runs
+// curl_global_init, once per process; where it cannot be loaded, every Send
+// comes back with status 0 and an error such as "uploads unavailable:
+// libcurl.so.4 not found (Debian/Ubuntu package libcurl4)".
 std::unique_ptr<Transport> MakeCurlTransport(const CurlTransportOptions& options);
 
 }  // namespace autoprof
