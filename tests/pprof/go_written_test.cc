@@ -53,15 +53,21 @@ TEST_F(GoWrittenProfiles, CpuProfileDecodesWithGoSampleTypes) {
   ASSERT_EQ(p->sample_types.size(), 2u);
   EXPECT_EQ(p->sample_types[0], (ValueType{"samples", "count"}));
   EXPECT_EQ(p->sample_types[1], (ValueType{"cpu", "nanoseconds"}));
-  EXPECT_GT(p->samples.size(), 10u);
-  // goprog burns 1.2 s of CPU while profiling, at Go's 100 Hz.
+  // goprog burns 1.2 s of CPU while profiling, at Go's 100 Hz, in three
+  // functions. (How many distinct stacks that makes varies from run to run.)
   EXPECT_GT(p->duration_nanos, 1'000'000'000);
   EXPECT_GE(Top(*p, "samples")->total, 60);
   Result<TopTable> top = Top(*p);
   ASSERT_TRUE(top.ok());
-  bool saw_hash = false;
-  for (const TopRow& r : top->rows) saw_hash |= r.function == "main.spinHash" && r.flat > 0;
+  bool saw_hash = false, saw_sort = false, saw_recurse = false;
+  for (const TopRow& r : top->rows) {
+    saw_hash |= r.function == "main.spinHash" && r.flat > 0;
+    saw_sort |= r.function == "main.spinSort" && r.flat > 0;
+    saw_recurse |= r.function == "main.recurse" && r.cum > 0;
+  }
   EXPECT_TRUE(saw_hash);
+  EXPECT_TRUE(saw_sort);
+  EXPECT_TRUE(saw_recurse);
 }
 
 TEST_F(GoWrittenProfiles, CpuTopEqualsGoToolPprof) {

@@ -69,7 +69,13 @@ class CurlTransport final : public Transport {
     char error_buffer[CURL_ERROR_SIZE] = {};
     CURL* h = easy.get();
     api_->easy_setopt(h, CURLOPT_URL, request.url.c_str());
-    api_->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https");
+    // Found at run time, libcurl may predate this option (7.85): without it
+    // nothing would keep a redirect or a typo from reaching another protocol.
+    if (api_->easy_setopt(h, CURLOPT_PROTOCOLS_STR, "http,https") != CURLE_OK) {
+      response.error = "uploads unavailable: this libcurl is older than 7.85 "
+                       "(no CURLOPT_PROTOCOLS_STR)";
+      return response;
+    }
     api_->easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
     api_->easy_setopt(h, CURLOPT_ERRORBUFFER, error_buffer);
     api_->easy_setopt(h, CURLOPT_CONNECTTIMEOUT_MS,
