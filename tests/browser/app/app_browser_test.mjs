@@ -79,8 +79,14 @@ async function open(hash, { httpErrorsExpected = false } = {}) {
 }
 
 // Waits for the current view to finish loading and two frames to be painted.
+// The page of the current URL has drawn (not the one shown before a navigation
+// whose hashchange has yet to be handled).
 async function ready(page) {
-  await page.waitForSelector('main[data-ready="true"]');
+  await page.waitForFunction(() => {
+    const main = document.querySelector('main');
+    return main && main.dataset.ready === 'true' &&
+      main.dataset.key === window.autoprofRouter.keyOf(location.hash);
+  });
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
 }
 

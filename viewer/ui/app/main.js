@@ -30,6 +30,17 @@ class Router {
     const route = new Route(path, params);
     history.replaceState(null, '', route.format());
     this.key = route.viewKey();
+    this.markShown();
+  }
+
+  // Which view a URL shows (the flame graph's zoom and search aside).
+  keyOf(hash) { return Route.parse(hash).viewKey(); }
+
+  // Marks <main> with the view it shows, so a test waiting for data-ready can tell
+  // the page of the current URL from the one before a navigation.
+  markShown() {
+    const main = this.root.querySelector('main');
+    if (main) main.dataset.key = this.key;
   }
 
   render(force = false) {
@@ -37,6 +48,7 @@ class Router {
     const key = route.viewKey();
     if (!force && key === this.key && this.view) {
       if (this.view.onRoute) this.view.onRoute(route);
+      this.markShown();
       return;
     }
     this.key = key;
@@ -58,6 +70,7 @@ class Router {
       this.view = { destroy() {} };
     }
     main.dataset.view = profile ? 'profile' : section;
+    this.markShown();
   }
 }
 
