@@ -1,17 +1,13 @@
-// The viewer's HTTP server: routes, authentication, limits and security headers.
-// The only file besides the webhook notifier that includes httplib.h.
+// The viewer's HTTP server: routes, limits and security headers (authentication
+// is token_gate.cc).
 #include "autoprof/viewer_server.h"
 
-#include <dirent.h>
 #include <httplib.h>
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <charconv>
-#include <cstdlib>
 #include <chrono>
 #include <condition_variable>
 #include <cstdio>
@@ -20,12 +16,14 @@
 #include <thread>
 
 #include "analysis_views.h"
-#include "request_params.h"
 #include "autoprof/flame.h"
 #include "autoprof/pprof.h"
 #include "autoprof/profile_store.h"
 #include "autoprof/profile_upload.h"
-#include "autoprof/sha256.h"
+#include "http_reply.h"
+#include "listen_backlog.h"
+#include "request_params.h"
+#include "token_gate.h"
 #include "webhook_notifier.h"
 #if __has_include("autoprof/ui_assets.h") && defined(AUTOPROF_HAVE_UI_ASSETS)
 #include "autoprof/ui_assets.h"
@@ -38,8 +36,12 @@ namespace autoprof {
 namespace {
 
 using nlohmann::json;
+using viewer::Dump;
+using viewer::Reply;
+using viewer::ReplyError;
+using viewer::RequestErrorStatus;
+using viewer::StoreErrorStatus;
 
-constexpr char kJson[] = "application/json; charset=utf-8";
 constexpr char kContentSecurityPolicy[] =
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
     "connect-src 'self'; font-src 'self'; base-uri 'none'; form-action 'none'; "
@@ -50,84 +52,6 @@ int64_t NowNanos() {
   return std::chrono::duration_cast<std::chrono::nanoseconds>(
              std::chrono::system_clock::now().time_since_epoch())
       .count();
-}
-
-std::string Dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
-
-void Reply(httplib::Response& res, int status, const std::string& body) {
-  res.status = status;
-  res.set_content(body, kJson);
-}
-
-void ReplyError(httplib::Response& res, int status, std::string_view message) {
-  Reply(res, status, Dump(json{{"error", message}}));
-}
-
-// HTTP status for a failure to understand or validate a request.
-int RequestErrorStatus(const Status& s) {
-  switch (s.code()) {
-    case StatusCode::kInvalidArgument: return 400;
-    case StatusCode::kNotFound: return 404;
-    case StatusCode::kResourceExhausted: return 413;
-    case StatusCode::kFailedPrecondition: return 501;
-    case StatusCode::kUnavailable: return 503;
-    default: return 500;
-  }
-}
-
-// HTTP status for a failure of the store itself.
-int StoreErrorStatus(const Status& s) {
-  if (s.code() == StatusCode::kNotFound) return 404;
-  if (s.code() == StatusCode::kResourceExhausted) return 507;
-  return 500;
-}
-
-bool ConstantTimeEquals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  unsigned char diff = 0;
-  for (size_t i = 0; i < a.size(); ++i) diff |= static_cast<unsigned char>(a[i] ^ b[i]);
-  return diff == 0;
-}
-
-// The value of cookie `name` in a Cookie header, or empty.
-std::string_view CookieValue(std::string_view header, std::string_view name) {
-  while (!header.empty()) {
-    size_t semi = header.find(';');
-    std::string_view item = header.substr(0, semi);
-    header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
-    while (!item.empty() && item.front() == ' ') item.remove_prefix(1);
-    if (item.size() > name.size() && item.starts_with(name) && item[name.size()] == '=') {
-      return item.substr(name.size() + 1);
-    }
-  }
-  return {};
-}
-
-constexpr char kTokenCookie[] = "autoprof_token";
-
-// The cookie holds a hash of the token, never the token itself.
-std::string TokenCookieValue(std::string_view token) {
-  return Sha256Hex(std::string("autoprof-viewer-cookie:") + std::string(token));
-}
-
-// With --token a browser cannot add a bearer header to a page load: the 401 it
-// gets is this form, which posts the token to /login for a same-site cookie.
-void ReplyLoginPage(httplib::Response& res, bool wrong) {
-  res.status = 401;
-  res.set_header("WWW-Authenticate", "Bearer realm=\"autoprof\"");
-  res.headers.erase("Content-Security-Policy");
-  res.set_header("Content-Security-Policy",
-                 "default-src 'none'; form-action 'self'; base-uri 'none'; "
-                 "frame-ancestors 'none'");
-  res.set_content(std::string("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\">"
-                              "<title>autoprof: token</title></head><body>"
-                              "<h1>autoprof viewer</h1><p>") +
-                      (wrong ? "That token is not the one this viewer was started with."
-                             : "This viewer needs its token (autoprof serve --token).") +
-                      "</p><form method=\"post\" action=\"/login\"><label>Token "
-                      "<input type=\"password\" name=\"token\" autofocus></label> "
-                      "<button>Open</button></form></body></html>",
-                  "text/html; charset=utf-8");
 }
 
 // A name fit for a Content-Disposition filename.
@@ -170,32 +94,6 @@ std::string NumberText(const json& value) {
   return value.is_number() ? Dump(value) : std::string();
 }
 
-// Debian's httplib listens with a backlog of 5 (CPPHTTPLIB_LISTEN_BACKLOG is
-// compiled into its library): under a burst of uploads the kernel drops
-// handshakes and clients see resets. listen() on a listening socket only sets
-// its backlog, so find ours (the listening socket on `port`) and raise it.
-void RaiseListenBacklog(int port) {
-  DIR* dir = opendir("/proc/self/fd");
-  if (dir == nullptr) return;
-  while (const dirent* entry = readdir(dir)) {
-    int fd = std::atoi(entry->d_name);
-    if (fd <= 2) continue;
-    int accepting = 0;
-    socklen_t length = sizeof accepting;
-    if (getsockopt(fd, SOL_SOCKET, SO_ACCEPTCONN, &accepting, &length) != 0 || !accepting) continue;
-    sockaddr_storage address{};
-    length = sizeof address;
-    if (getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) continue;
-    int bound = address.ss_family == AF_INET
-                    ? ntohs(reinterpret_cast<const sockaddr_in*>(&address)->sin_port)
-                : address.ss_family == AF_INET6
-                    ? ntohs(reinterpret_cast<const sockaddr_in6*>(&address)->sin6_port)
-                    : -1;
-    if (bound == port) ::listen(fd, SOMAXCONN);
-  }
-  closedir(dir);
-}
-
 const char kFallbackPage[] = R"html(<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>autoprof</title></head>
 <body><h1>autoprof viewer</h1>
@@ -210,6 +108,7 @@ class ViewerServer::Impl {
  public:
   explicit Impl(const ViewerOptions& options)
       : options_(options),
+        gate_(options.token),
         decode_slots_(std::clamp<std::ptrdiff_t>(std::thread::hardware_concurrency(), 1, 16)) {}
 
   Status Start();
@@ -241,6 +140,7 @@ class ViewerServer::Impl {
   DecodeLimits Limits() const { return DecodeLimits{options_.max_profile_bytes}; }
 
   const ViewerOptions options_;
+  const viewer::TokenGate gate_;
   std::counting_semaphore<16> decode_slots_;  // bounds memory and CPU of decoding
   std::unique_ptr<ProfileStore> store_;
   std::unique_ptr<viewer::WebhookNotifier> notifier_;
@@ -288,7 +188,7 @@ Status ViewerServer::Impl::Start() {
     }
     port_ = address->port;
   }
-  RaiseListenBacklog(port_);
+  viewer::RaiseListenBacklog(port_);
   std::string host = address->host.find(':') != std::string::npos ? "[" + address->host + "]"
                                                                    : address->host;
   url_ = "http://" + host + ":" + std::to_string(port_);
@@ -369,25 +269,7 @@ void ViewerServer::Impl::InstallHooks() {
 // no memory.
 httplib::Server::HandlerResponse ViewerServer::Impl::Admit(const httplib::Request& req,
                                                            httplib::Response& res) {
-  if (!options_.token.empty()) {
-    std::string auth = req.get_header_value("Authorization");
-    bool bearer = auth.starts_with("Bearer ") && ConstantTimeEquals(auth.substr(7), options_.token);
-    std::string cookie = req.get_header_value("Cookie");
-    std::string_view from_cookie = CookieValue(cookie, kTokenCookie);
-    bool cookie_ok =
-        !from_cookie.empty() && ConstantTimeEquals(from_cookie, TokenCookieValue(options_.token));
-    if (!bearer && !cookie_ok) {
-      // /login carries the token in its form body, checked by its handler.
-      if (req.method == "POST" && req.path == "/login") return httplib::Server::HandlerResponse::Unhandled;
-      if (req.method == "GET" && req.get_header_value("Accept").find("text/html") != std::string::npos) {
-        ReplyLoginPage(res, false);
-      } else {
-        res.set_header("WWW-Authenticate", "Bearer realm=\"autoprof\"");
-        ReplyError(res, 401, "missing or wrong bearer token");
-      }
-      return httplib::Server::HandlerResponse::Handled;
-    }
-  }
+  if (!gate_.Admit(req, res)) return httplib::Server::HandlerResponse::Handled;
   std::string encoding = req.get_header_value("Content-Encoding");
   if (!encoding.empty() && encoding != "identity") {
     // httplib would inflate it without a bound; a gzipped profile is sent as is.
@@ -413,14 +295,7 @@ void ViewerServer::Impl::InstallRoutes() {
   http_.Get(R"(/api/v1/profiles/([^/]+)/flamegraph)", bind(&Impl::HandleFlameGraph));
   http_.Get("/api/v1/diff", bind(&Impl::HandleDiff));
   http_.Post("/login", [this](const httplib::Request& req, httplib::Response& res) {
-    std::string token = req.has_param("token") ? req.get_param_value("token") : "";
-    if (options_.token.empty() || !ConstantTimeEquals(token, options_.token)) {
-      if (options_.token.empty()) return ReplyError(res, 404, "this viewer has no token");
-      return ReplyLoginPage(res, true);
-    }
-    res.set_header("Set-Cookie", std::string(kTokenCookie) + "=" + TokenCookieValue(token) +
-                                     "; Path=/; HttpOnly; SameSite=Strict");
-    res.set_redirect("/", 303);
+    gate_.HandleLogin(req, res);
   });
   http_.Get("/healthz", [this](const httplib::Request&, httplib::Response& res) {
     Reply(res, 200, Dump(json{{"status", "ok"}, {"profiles", store_->profile_count()}}));
