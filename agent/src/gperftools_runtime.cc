@@ -140,12 +140,20 @@ void** FindPltSlot(const void* inside, const char* name) {
 // runs; -1 otherwise.
 std::atomic<int> g_capture_fd{-1};
 
+// Held from ProfilerStart until g_capture_fd names its descriptor, and by a
+// forking thread (pthread_atfork prepare) until the fork is done, so that no
+// child is made in between, with the profile open but not yet known.
+std::mutex g_starting;
+void LockStarting() { g_starting.lock(); }
+void UnlockStarting() { g_starting.unlock(); }
+
 // pthread_atfork child handler: async-signal-safe calls only. A child forked
 // during a capture inherits libprofiler's open profile, and when it exits,
 // libprofiler's destructor stops that profile, writing a trailer and the child's
 // maps into the parent's file through the descriptor they share. The child's
 // copy of it goes to /dev/null instead.
 void DetachInheritedCapture() {
+  UnlockStarting();
   int fd = g_capture_fd.exchange(-1);
   if (fd < 0) return;
   int null = open("/dev/null", O_WRONLY);
@@ -242,9 +250,10 @@ Status CpuProfiler::CheckFree() const {
 Status CpuProfiler::Start(const std::string& path) {
   AUTOPROF_RETURN_IF_ERROR(CheckFree());
   static std::once_flag at_fork;
-  std::call_once(at_fork, [] { pthread_atfork(nullptr, nullptr, DetachInheritedCapture); });
+  std::call_once(at_fork,
+                 [] { pthread_atfork(LockStarting, UnlockStarting, DetachInheritedCapture); });
+  std::lock_guard<std::mutex> starting(g_starting);
   if (!start_(path.c_str())) return Internal(path + ": ProfilerStart failed");
-  // A fork before this store leaves the child's copy attached: a short window.
   g_capture_fd = DescriptorOpenOn(path);
   return Status::Ok();
 }
