@@ -97,6 +97,27 @@ TEST_F(UploaderTest, TwoHundredProfilesThroughARunOfFaultsAllArriveOnce) {
                           [](Millis w) { return w > Millis(1000) && w <= Millis(2000); }));
 }
 
+TEST_F(UploaderTest, AnOutageIsOneLineWhileItsReasonStaysTheSameAndOneWhenItEnds) {
+  receiver_.set_answer_plan([](int n) {
+    if (n < 5) return ScriptedAnswer{503, "maintenance", ""};
+    if (n < 7) return ScriptedAnswer{500, "disk full", ""};
+    return ScriptedAnswer{};
+  });
+  auto u = StartUploader(Options(receiver_.url()));
+  SubmitProfile(*u, 1);
+  ASSERT_TRUE(WaitUntil([&] { return receiver_.unique_count() == 1; }, kPatience));
+  u->Stop(Millis(0));
+  EXPECT_EQ(u->stats().retries, 7);
+  std::vector<std::string> lines = log_.lines();
+  auto count = [&](const std::string& text) {
+    return std::count_if(lines.begin(), lines.end(),
+                         [&](const std::string& l) { return l.find(text) != std::string::npos; });
+  };
+  EXPECT_EQ(count("failed, will retry: HTTP 503: maintenance"), 1) << log_.joined();
+  EXPECT_EQ(count("failed, will retry: HTTP 500: disk full"), 1) << log_.joined();
+  EXPECT_EQ(count("work again (1 more failed attempt since the last line)"), 1) << log_.joined();
+}
+
 TEST_F(UploaderTest, RetryAfterSecondsAreWaitedExactly) {
   receiver_.set_answer_plan([](int n) {
     return n == 0 ? ScriptedAnswer{429, "quota", "7"} : ScriptedAnswer{};

@@ -14,6 +14,7 @@
 #include <optional>
 #include <random>
 #include <thread>
+#include <utility>
 
 #include "retry_policy.h"
 #include "sidecar.h"
@@ -236,17 +237,42 @@ class Uploader::Impl {
     Status s = options_.keep_sent ? MovePair(options_.spool_dir, stem, "sent")
                                   : RemovePair(options_.spool_dir, stem);
     if (!s.ok()) Log("sent " + stem + " but could not clear it from the spool: " + s.message());
-    std::lock_guard<std::mutex> l(mu_);
-    ++stats_.sent;
+    int64_t unsaid;
+    bool was_failing;
+    {
+      std::lock_guard<std::mutex> l(mu_);
+      ++stats_.sent;
+      unsaid = std::exchange(failures_unsaid_, 0);
+      was_failing = !last_failure_.empty();
+      last_failure_.clear();
+    }
+    if (was_failing) {
+      Log("uploads to " + target_->for_log + " work again" +
+          (unsaid == 0 ? std::string()
+                       : " (" + std::to_string(unsaid) + " more failed attempt" +
+                             (unsaid == 1 ? "" : "s") + " since the last line)"));
+    }
     return SendResult::kSent;
   }
 
+  // An outage must not fill the service's log: a failure for the reason already
+  // said is counted, not said again, until an upload works or the reason changes.
   SendResult Retry(const std::string& stem, const std::string& why) {
+    bool repeated;
     {
       std::lock_guard<std::mutex> l(mu_);
       ++stats_.retries;
+      repeated = why == last_failure_;
+      if (repeated) {
+        ++failures_unsaid_;
+      } else {
+        last_failure_ = why;
+        failures_unsaid_ = 0;
+      }
     }
-    Log("upload of " + stem + " to " + target_->for_log + " failed, will retry: " + why);
+    if (!repeated) {
+      Log("upload of " + stem + " to " + target_->for_log + " failed, will retry: " + why);
+    }
     return SendResult::kRetry;
   }
 
@@ -295,6 +321,8 @@ class Uploader::Impl {
   std::atomic<bool> stopping_flag_{false};
   std::atomic<int64_t> deadline_ns_{0};
   UploaderStats stats_;  // guarded by mu_
+  std::string last_failure_;     // guarded by mu_; the reason of the last failure said
+  int64_t failures_unsaid_ = 0;  // guarded by mu_; failures since, for that reason
   std::atomic<int64_t> dropped_unreported_{0};
   std::optional<Millis> retry_after_;  // worker thread only
 };
