@@ -13,7 +13,7 @@ cd "$(dirname "$0")/../.."
 build=$(cd "${BUILD_DIR:-build}" && pwd)
 cmake --build "$build" --target autoprof webapp_browser_profiles -j2 >/dev/null
 here=$(pwd)/tests/browser/app
-work=$build/browser-app
+work=$build/browser-app profile_writer=webapp_browser_profiles
 skip() { echo "SKIP: $*"; exit 0; }
-source "$here/playwright_env.sh"
+source "$here/../playwright_env.sh"
 exec node bench/webapp/first_paint.mjs "${1:-5}"

@@ -8,23 +8,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
-chromium=${AUTOPROF_CHROMIUM:-/usr/bin/chromium}
 skip() { echo "SKIP: $*"; exit 77; }
-
-[ -x "$chromium" ] || skip "no chromium at $chromium (Debian package 'chromium')"
-command -v node >/dev/null || skip "no node (Debian package 'nodejs')"
-command -v npm >/dev/null || skip "no npm (Debian package 'npm')"
-
-work=$build/browser
-mkdir -p "$work/node" "$work/profiles" "$work/artifacts"
-if ! cmp -s "$here/package-lock.json" "$work/node/package-lock.json" ||
-   [ ! -f "$work/node/node_modules/playwright-core/package.json" ]; then
-  cp "$here/package.json" "$here/package-lock.json" "$work/node/"
-  (cd "$work/node" && npm ci --no-audit --no-fund --ignore-scripts --loglevel=error) ||
-    skip "npm ci of playwright-core failed (is the npm registry reachable?)"
-fi
-
-"$build/bin/flame_browser_profiles" "$work/profiles"
-export AUTOPROF_BIN=$build/bin/autoprof AUTOPROF_CHROMIUM=$chromium
-export AUTOPROF_BROWSER_WORK=$work AUTOPROF_PLAYWRIGHT=$work/node/node_modules/playwright-core
+work=$build/browser profile_writer=flame_browser_profiles
+source "$here/playwright_env.sh"
 exec node --test --test-reporter=spec "$here/flame_browser_test.mjs"

@@ -9,7 +9,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build=$(cd "${1:?usage: run.sh BUILD_DIR}" && pwd)
-work=$build/browser-app
+work=$build/browser-app profile_writer=webapp_browser_profiles
 skip() { echo "SKIP: $*"; exit 77; }
-source "$here/playwright_env.sh"
+source "$here/../playwright_env.sh"
 exec node --test --test-reporter=spec "$here/app_browser_test.mjs"
