@@ -13,6 +13,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { pixel } from './canvas.mjs';
 
 const env = (k) => {
   const v = process.env[k];
@@ -48,16 +49,6 @@ async function open(url) {
 async function settle(page) {
   await page.waitForFunction(() => window.autoprofFlame && window.autoprofFlame.model);
   await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
-}
-
-// RGBA of the canvas at CSS pixel (x, y), read from its backing store.
-async function pixel(page, x, y) {
-  return page.evaluate(([x, y]) => {
-    const c = document.querySelector('canvas.ap-canvas');
-    const dpr = c.width / c.clientWidth;
-    const d = c.getContext('2d').getImageData(Math.floor(x * dpr), Math.floor(y * dpr), 1, 1).data;
-    return [d[0], d[1], d[2], d[3]];
-  }, [x, y]);
 }
 
 async function layout(page) {

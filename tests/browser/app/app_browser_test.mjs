@@ -10,6 +10,7 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { env, ingest, launchChromium, startServer, upload } from './support.mjs';
+import { pixel } from '../canvas.mjs';
 
 const work = env('AUTOPROF_BROWSER_WORK');
 const profiles = path.join(work, 'profiles');
@@ -91,15 +92,6 @@ async function ready(page) {
 }
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, name), fullPage: false });
-
-async function pixel(page, x, y) {
-  return page.evaluate(([x, y]) => {
-    const c = document.querySelector('canvas.ap-canvas');
-    const dpr = c.width / c.clientWidth;
-    const d = c.getContext('2d').getImageData(Math.floor(x * dpr), Math.floor(y * dpr), 1, 1).data;
-    return [d[0], d[1], d[2], d[3]];
-  }, [x, y]);
-}
 
 // The pixel in the middle of the frame at `names` (root's children first).
 async function framePixel(page, names) {
