@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "autoprof/analysis.h"
+#include "saturating.h"
 
 namespace autoprof {
 namespace {
@@ -36,7 +37,7 @@ Result<std::string> CollapseStacks(const Profile& profile, std::string_view samp
     frames.AppendLeafFirst(s, &stack);
     if (stack.empty()) continue;
     std::string key(reinterpret_cast<const char*>(stack.data()), stack.size() * sizeof(uint32_t));
-    totals[std::move(key)] += s.values[vi];
+    AddSaturating(totals[std::move(key)], s.values[vi]);
   }
 
   std::vector<std::string> names;

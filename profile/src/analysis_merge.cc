@@ -10,6 +10,7 @@
 
 #include "autoprof/analysis.h"
 #include "autoprof/pprof.h"
+#include "saturating.h"
 
 namespace autoprof {
 namespace {
@@ -184,7 +185,7 @@ class Merger {
       return;
     }
     std::vector<int64_t>& sum = out_.samples[it->second].values;
-    for (size_t i = 0; i < sum.size(); ++i) sum[i] += values[i];
+    for (size_t i = 0; i < sum.size(); ++i) AddSaturating(sum[i], values[i]);
   }
 
   Profile out_;

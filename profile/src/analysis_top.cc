@@ -5,6 +5,7 @@
 #include <unordered_map>
 
 #include "autoprof/analysis.h"
+#include "saturating.h"
 
 namespace autoprof {
 namespace {
@@ -54,18 +55,18 @@ Result<TopTable> Top(const Profile& profile, std::string_view sample_index) {
     ++stamp;
     if (vi >= s.values.size()) continue;
     const int64_t v = s.values[vi];
-    table.total += v;
+    AddSaturating(table.total, v);
     if (v == 0) continue;
     bool leaf = true;
     for (uint64_t id : s.location_ids) {
       for (uint32_t f : frames.LocationFrames(id)) {
         if (leaf) {
-          flat[f] += v;
+          AddSaturating(flat[f], v);
           leaf = false;
         }
         if (counted_in[f] != stamp) {  // recursion counts once
           counted_in[f] = stamp;
-          cum[f] += v;
+          AddSaturating(cum[f], v);
         }
       }
     }

@@ -7,15 +7,10 @@
 
 #include "autoprof/analysis.h"
 #include "autoprof/flame.h"
+#include "saturating.h"
 
 namespace autoprof::flame_internal {
 namespace {
-
-// Values are non-negative; a sum that would overflow stays at the maximum rather
-// than wrapping (a hostile profile can hold values near 2^63).
-void AddSaturating(int64_t& sum, int64_t v) {
-  if (__builtin_add_overflow(sum, v, &sum)) sum = INT64_MAX;
-}
 
 uint64_t Mix(uint64_t key) {
   key ^= key >> 33;

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 
 #include "autoprof/pprof.h"
 #include "go_pprof.h"
@@ -62,6 +63,28 @@ TEST(Top, UnknownSampleTypeIsAnErrorListingTheKnownOnes) {
   ASSERT_FALSE(t.ok());
   EXPECT_EQ(t.status().message(),
             "sample type 'alloc_space' is not in the profile (it has samples, cpu)");
+}
+
+// A profile from outside can hold values near 2^63 (the decode fuzzer found one):
+// sums stay at the limit instead of wrapping around.
+TEST(Top, SumsThatWouldOverflowStayAtTheLimit) {
+  Profile p = SmallCpuProfile();
+  constexpr int64_t kMax = std::numeric_limits<int64_t>::max();
+  for (Sample& s : p.samples) s.values[1] = kMax - 10;
+  Result<TopTable> t = Top(p, "cpu");
+  ASSERT_TRUE(t.ok()) << t.status().message();
+  EXPECT_EQ(t->total, kMax);
+  for (const TopRow& r : t->rows) {
+    EXPECT_GE(r.flat, 0) << r.function;
+    EXPECT_GE(r.cum, r.flat) << r.function;
+  }
+  Profile twice[] = {p, p};
+  Result<Profile> merged = MergeProfiles(twice);
+  ASSERT_TRUE(merged.ok()) << merged.status().message();
+  for (const Sample& s : merged->samples) EXPECT_EQ(s.values[1], kMax);
+  Result<std::string> folded = CollapseStacks(*merged, "cpu");
+  ASSERT_TRUE(folded.ok());
+  EXPECT_EQ(folded->find('-'), std::string::npos) << "no wrapped, negative sum:\n" << *folded;
 }
 
 TEST(Top, UnsymbolizedLocationIsNamedByItsFileAndOffsetThatStayAcrossRuns) {
